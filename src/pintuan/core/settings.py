@@ -1,0 +1,27 @@
+"""Settings from the environment (``PINTUAN_*``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PINTUAN_", extra="ignore")
+
+    database_url: str = "sqlite:///./pintuan.db"
+    secret_key: str = Field(
+        default="",
+        description="Signs sandbox webhooks and encrypts stored secrets. Generated on first run "
+        "into the data directory when empty.",
+    )
+    public_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    run_worker: bool = True
+    worker_interval_seconds: float = 0.25
+    hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    session_days: int = Field(default=30, ge=1)
+    webhook_tolerance_seconds: int = 300
+    webhook_max_attempts: int = 8
+    sse_poll_seconds: float = 0.5

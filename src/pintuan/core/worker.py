@@ -1,0 +1,113 @@
+"""The worker: due timers, outbox dispatch and outbound deliveries.
+
+It runs as a thread inside ``pintuan serve`` by default, or alone as ``pintuan worker``;
+several may run at once against PostgreSQL (rows are claimed with SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from pintuan.core import delivery, outbox, timers
+from pintuan.core.clock import Clock
+from pintuan.core.db import Database
+from pintuan.core.outbox import EventRow
+from pintuan.core.secretbox import SecretBox
+from pintuan.core.settings import Settings
+from pintuan.core.tx import Tx
+
+log = logging.getLogger("pintuan.worker")
+
+EventConsumer = Callable[[Tx, list[EventRow]], None]
+
+
+@dataclass
+class Worker:
+    db: Database
+    clock: Clock
+    settings: Settings
+    http: httpx.Client
+    timer_handlers: dict[str, timers.Handler]
+    event_consumers: list[EventConsumer]
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def tx(self, session: object) -> Tx:
+        return Tx(session=session, clock=self.clock, settings=self.settings)  # type: ignore[arg-type]
+
+    def run_timers(self, limit: int = 500) -> int:
+        done = 0
+        while done < limit:
+            timer_id: str | None = None
+            try:
+                with self.db.write() as session:
+                    tx = self.tx(session)
+                    timer = timers.claim_due(tx)
+                    if timer is None:
+                        break
+                    timer_id = timer.id
+                    self.timer_handlers[timer.kind](tx, timer.ref)
+                    timers.finish(tx, timer)
+            except Exception as exc:
+                if timer_id is None:
+                    raise
+                log.exception("timer %s failed", timer_id)
+                with self.db.write() as session:
+                    timers.retry_later(self.tx(session), timer_id=timer_id, error=repr(exc))
+            done += 1
+        return done
+
+    def dispatch_events(self) -> int:
+        with self.db.write() as session:
+            tx = self.tx(session)
+            events = outbox.claim_undispatched(tx)
+            for consumer in self.event_consumers:
+                consumer(tx, events)
+            outbox.mark_dispatched(tx, [e.id for e in events])
+            return len(events)
+
+    def send_deliveries(self) -> int:
+        with self.db.write() as session:
+            due = [(d.id, d) for d in delivery.claim_due(self.tx(session))]
+        box = SecretBox(self.settings.secret_key)
+        for delivery_id, row in due:
+            outcome = delivery.send(self.http, box, row, now=int(self.clock.now().timestamp()))
+            with self.db.write() as session:
+                delivery.record(self.tx(session), delivery_id=delivery_id, outcome=outcome,
+                                max_attempts=self.settings.webhook_max_attempts)
+        return len(due)
+
+    def run_once(self) -> int:
+        """One pass over all three queues; how much work it did."""
+        return self.run_timers() + self.dispatch_events() + self.send_deliveries()
+
+    def drain(self, rounds: int = 20) -> None:
+        """Run passes until there is nothing left to do (tests, and the CLI's demo)."""
+        for _ in range(rounds):
+            if self.run_once() == 0:
+                return
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:
+                log.exception("worker pass failed")
+                busy = 0
+            if not busy:
+                self._stop.wait(self.settings.worker_interval_seconds)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="pintuan-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)

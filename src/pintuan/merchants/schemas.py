@@ -1,0 +1,33 @@
+"""Merchant and API key shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from pintuan.schemas import Request, Resource
+
+
+class MerchantOut(Resource):
+    id: str
+    name: str
+    slug: str
+    currency: str
+    created_at: datetime
+
+
+class KeyIn(Request):
+    label: str = Field(min_length=1, max_length=100)
+
+
+class KeyOut(Resource):
+    id: str
+    label: str
+    hint: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class IssuedKeyOut(KeyOut):
+    secret: str = Field(description="Shown once; pintuan stores only its hash.")

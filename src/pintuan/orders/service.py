@@ -1,0 +1,187 @@
+"""Order use cases. What an order *is for* (a group seat, later a flash-sale unit) plugs in
+through ``KindHooks``, registered by the capability above, so orders never import them.
+
+Locks: whatever an order belongs to (its group) is locked first, by ``KindHooks.lock_scope``;
+rows reached only through that scope (members, orders, payments) are then safe to take in any
+order. Rows shared across scopes are always taken in one order: deal -> usage -> stock level.
+That is why ``cancel`` lets the kind hook give back deal quota before stock moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from pintuan.catalog import service as catalog
+from pintuan.catalog.model import Movement
+from pintuan.catalog.store import StockLevelRow
+from pintuan.core import outbox, timers
+from pintuan.core.errors import NotFound
+from pintuan.core.ids import new_id
+from pintuan.core.tx import Tx
+from pintuan.orders import store
+from pintuan.orders.model import OrderStatus, check_transition, status_after_refund
+from pintuan.orders.store import OrderLineRow, OrderRow
+
+HOLD_TIMER = "order.hold"
+
+
+class KindHooks(Protocol):
+    def lock_scope(self, tx: Tx, order: OrderRow) -> None: ...
+    def on_paid(self, tx: Tx, order: OrderRow) -> None: ...
+    def on_cancelled(self, tx: Tx, order: OrderRow) -> None: ...
+    def on_refunded(self, tx: Tx, order: OrderRow, amount_minor: int) -> None: ...
+
+
+_HOOKS: dict[str, KindHooks] = {}
+
+
+def register_kind(kind: str, hooks: KindHooks) -> None:
+    _HOOKS[kind] = hooks
+
+
+def hooks_for(order: OrderRow) -> KindHooks | None:
+    return _HOOKS.get(order.kind)
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    level: StockLevelRow
+    quantity: int
+    list_price_minor: int
+    unit_price_minor: int
+
+
+def order_data(order: OrderRow) -> dict[str, object]:
+    return {"id": order.id, "status": order.status, "kind": order.kind, "ref": order.ref,
+            "shopper_id": order.shopper_id, "total_minor": order.total_minor,
+            "currency": order.currency, "captured_minor": order.captured_minor,
+            "refunded_minor": order.refunded_minor}
+
+
+def _emit(tx: Tx, order: OrderRow, type: str) -> None:
+    outbox.emit(tx, merchant_id=order.merchant_id, type=type, data={"order": order_data(order)})
+
+
+def create(tx: Tx, *, merchant_id: str, shopper_id: str, kind: str, ref: str | None,
+           currency: str, lines: list[LineSpec]) -> OrderRow:
+    """A pending order holding its stock until paid or until the hold expires."""
+    order_id = new_id("ord")
+    total = sum(line.unit_price_minor * line.quantity for line in lines)
+    hold_until = tx.now() + timedelta(minutes=tx.settings.hold_minutes)
+    order = OrderRow(id=order_id, merchant_id=merchant_id, shopper_id=shopper_id, kind=kind,
+                     ref=ref, status=OrderStatus.PENDING_PAYMENT.value, currency=currency,
+                     total_minor=total, hold_expires_at=hold_until, created_at=tx.now())
+    store.add(tx, order)
+    tx.session.flush()
+    for line in lines:
+        store.add(tx, OrderLineRow(
+            id=new_id("oln"), order_id=order_id, merchant_id=merchant_id,
+            sku_id=line.level.sku_id, stock_level_id=line.level.id, quantity=line.quantity,
+            list_price_minor=line.list_price_minor, unit_price_minor=line.unit_price_minor,
+            total_minor=line.unit_price_minor * line.quantity,
+        ))
+        catalog.move(tx, level=line.level, movement=Movement.RESERVE, quantity=line.quantity,
+                     ref=order_id)
+    timers.schedule(tx, kind=HOLD_TIMER, ref=order_id, due_at=hold_until)
+    _emit(tx, order, "order.created")
+    return order
+
+
+def get(tx: Tx, *, merchant_id: str, order_id: str) -> OrderRow:
+    order = store.get(tx, order_id, merchant_id=merchant_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}", code="order_not_found")
+    return order
+
+
+def lock(tx: Tx, order_id: str) -> OrderRow:
+    """Take the order's scope locks, then the order's own; return it fresh."""
+    order = store.get(tx, order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}", code="order_not_found")
+    hooks = hooks_for(order)
+    if hooks is not None:
+        hooks.lock_scope(tx, order)
+    locked = store.get(tx, order_id, lock=True)
+    assert locked is not None
+    return locked
+
+
+def _set_status(order: OrderRow, target: OrderStatus) -> None:
+    check_transition(OrderStatus(order.status), target)
+    order.status = target.value
+
+
+def _move_lines(tx: Tx, order: OrderRow, movement: Movement) -> None:
+    for line in store.lines(tx, order.id):
+        level = tx.session.get(StockLevelRow, line.stock_level_id)
+        assert level is not None
+        catalog.move(tx, level=level, movement=movement, quantity=line.quantity, ref=order.id)
+
+
+def mark_paid(tx: Tx, order: OrderRow, *, amount_minor: int) -> None:
+    _set_status(order, OrderStatus.PAID)
+    order.captured_minor += amount_minor
+    order.paid_at = tx.now()
+    timers.cancel(tx, kind=HOLD_TIMER, ref=order.id)
+    _emit(tx, order, "order.paid")
+    hooks = hooks_for(order)
+    if hooks is not None:
+        hooks.on_paid(tx, order)
+
+
+def confirm(tx: Tx, order: OrderRow) -> None:
+    """The sale is final: held stock becomes sold."""
+    _set_status(order, OrderStatus.CONFIRMED)
+    order.confirmed_at = tx.now()
+    _move_lines(tx, order, Movement.COMMIT)
+    _emit(tx, order, "order.confirmed")
+
+
+def cancel(tx: Tx, order: OrderRow, *, reason: str) -> None:
+    """End an unpaid order: its stock and whatever the kind holds (a seat) come back."""
+    _set_status(order, OrderStatus.CANCELLED)
+    order.cancel_reason = reason
+    order.closed_at = tx.now()
+    hooks = hooks_for(order)
+    if hooks is not None:
+        hooks.on_cancelled(tx, order)
+    _move_lines(tx, order, Movement.RELEASE)
+    timers.cancel(tx, kind=HOLD_TIMER, ref=order.id)
+    _emit(tx, order, "order.cancelled")
+
+
+def release_unsold(tx: Tx, order: OrderRow, *, reason: str) -> None:
+    """A paid order that will never be fulfilled (its group failed): stock comes back now,
+    the money when the refund succeeds."""
+    order.cancel_reason = reason
+    _move_lines(tx, order, Movement.RELEASE)
+
+
+def record_capture_after_close(order: OrderRow, *, amount_minor: int) -> None:
+    """Money arrived for an order that no longer takes it; a refund follows."""
+    order.captured_minor += amount_minor
+
+
+def record_refund(tx: Tx, order: OrderRow, *, amount_minor: int) -> None:
+    order.refunded_minor += amount_minor
+    target = status_after_refund(OrderStatus(order.status), order.captured_minor,
+                                 order.refunded_minor)
+    if target.value != order.status:
+        _set_status(order, target)
+    if order.refunded_minor >= order.captured_minor:
+        order.closed_at = order.closed_at or tx.now()
+    _emit(tx, order, "order.refunded" if target is OrderStatus.REFUNDED
+          else "order.refund_recorded")
+    hooks = hooks_for(order)
+    if hooks is not None:
+        hooks.on_refunded(tx, order, amount_minor)
+
+
+def expire_hold(tx: Tx, order_id: str) -> None:
+    """Timer handler: cancel the order if it is still unpaid."""
+    order = lock(tx, order_id)
+    if order.status == OrderStatus.PENDING_PAYMENT.value:
+        cancel(tx, order, reason="hold_expired")

@@ -1,0 +1,88 @@
+"""Orders and order lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pintuan.core.db import Base
+from pintuan.core.tx import Tx
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_merchant", "merchant_id", "id"),
+        Index("ix_orders_shopper", "shopper_id", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(60), default=None)
+    status: Mapped[str] = mapped_column(String(24))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_minor: Mapped[int]
+    captured_minor: Mapped[int] = mapped_column(default=0)
+    refunded_minor: Mapped[int] = mapped_column(default=0)
+    hold_expires_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(40), default=None)
+    created_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None] = mapped_column(default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class OrderLineRow(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    sku_id: Mapped[str] = mapped_column(ForeignKey("skus.id"))
+    stock_level_id: Mapped[str] = mapped_column(ForeignKey("stock_levels.id"))
+    quantity: Mapped[int]
+    list_price_minor: Mapped[int]
+    unit_price_minor: Mapped[int]
+    total_minor: Mapped[int]
+
+
+def add(tx: Tx, row: Base) -> None:
+    tx.session.add(row)
+
+
+def get(tx: Tx, order_id: str, *, merchant_id: str | None = None,
+        lock: bool = False) -> OrderRow | None:
+    stmt = select(OrderRow).where(OrderRow.id == order_id)
+    if merchant_id is not None:
+        stmt = stmt.where(OrderRow.merchant_id == merchant_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return tx.session.scalar(stmt.execution_options(populate_existing=True))
+
+
+def lines(tx: Tx, order_id: str) -> list[OrderLineRow]:
+    stmt = select(OrderLineRow).where(OrderLineRow.order_id == order_id).order_by(OrderLineRow.id)
+    return list(tx.session.scalars(stmt))
+
+
+def lines_of(tx: Tx, order_ids: list[str]) -> list[OrderLineRow]:
+    if not order_ids:
+        return []
+    stmt = select(OrderLineRow).where(OrderLineRow.order_id.in_(order_ids))
+    return list(tx.session.scalars(stmt.order_by(OrderLineRow.id)))
+
+
+def page(tx: Tx, *, merchant_id: str, shopper_id: str | None, status: str | None,
+         after: str | None, limit: int) -> list[OrderRow]:
+    stmt = select(OrderRow).where(OrderRow.merchant_id == merchant_id)
+    if shopper_id is not None:
+        stmt = stmt.where(OrderRow.shopper_id == shopper_id)
+    if status is not None:
+        stmt = stmt.where(OrderRow.status == status)
+    if after:
+        stmt = stmt.where(OrderRow.id < after)
+    return list(tx.session.scalars(stmt.order_by(OrderRow.id.desc()).limit(limit)))

@@ -1,0 +1,62 @@
+"""Shopper accounts and their session tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pintuan.core.db import Base
+from pintuan.core.tx import Tx
+
+
+class ShopperRow(Base):
+    __tablename__ = "shoppers"
+    __table_args__ = (UniqueConstraint("merchant_id", "email"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ShopperSessionRow(Base):
+    __tablename__ = "shopper_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+def add(tx: Tx, row: ShopperRow | ShopperSessionRow) -> None:
+    tx.session.add(row)
+
+
+def by_email(tx: Tx, merchant_id: str, email: str) -> ShopperRow | None:
+    return tx.session.scalar(
+        select(ShopperRow).where(ShopperRow.merchant_id == merchant_id, ShopperRow.email == email)
+    )
+
+
+def get(tx: Tx, merchant_id: str, shopper_id: str) -> ShopperRow | None:
+    return tx.session.scalar(
+        select(ShopperRow).where(ShopperRow.merchant_id == merchant_id, ShopperRow.id == shopper_id)
+    )
+
+
+def session_by_hash(tx: Tx, token_hash: str) -> ShopperSessionRow | None:
+    return tx.session.get(ShopperSessionRow, token_hash)
+
+
+def names(tx: Tx, shopper_ids: list[str]) -> dict[str, str]:
+    if not shopper_ids:
+        return {}
+    rows = tx.session.execute(
+        select(ShopperRow.id, ShopperRow.name).where(ShopperRow.id.in_(shopper_ids))
+    )
+    return {r.id: r.name for r in rows}

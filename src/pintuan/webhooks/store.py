@@ -1,0 +1,43 @@
+"""Merchants' webhook endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pintuan.core.db import Base
+from pintuan.core.tx import Tx
+
+
+class EndpointRow(Base):
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    secret_sealed: Mapped[str] = mapped_column(String(500))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+def add(tx: Tx, row: EndpointRow) -> None:
+    tx.session.add(row)
+
+
+def get(tx: Tx, merchant_id: str, endpoint_id: str) -> EndpointRow | None:
+    return tx.session.scalar(select(EndpointRow).where(
+        EndpointRow.merchant_id == merchant_id, EndpointRow.id == endpoint_id))
+
+
+def of_merchant(tx: Tx, merchant_id: str) -> list[EndpointRow]:
+    stmt = select(EndpointRow).where(EndpointRow.merchant_id == merchant_id)
+    return list(tx.session.scalars(stmt.order_by(EndpointRow.id)))
+
+
+def enabled_for(tx: Tx, merchant_ids: set[str]) -> list[EndpointRow]:
+    stmt = select(EndpointRow).where(EndpointRow.merchant_id.in_(merchant_ids),
+                                     EndpointRow.enabled.is_(True))
+    return list(tx.session.scalars(stmt))
