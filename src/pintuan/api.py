@@ -1,0 +1,47 @@
+"""The app factory: mounts every capability's router on one FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import ORJSONResponse
+
+from pintuan import __version__
+from pintuan.catalog import api as catalog
+from pintuan.container import Container
+from pintuan.groupbuy import api as groupbuy
+from pintuan.http import install_error_handlers
+from pintuan.merchants import api as merchants
+from pintuan.orders import api as orders
+from pintuan.payments import api as payments
+from pintuan.shoppers import api as shoppers
+from pintuan.webhooks import api as webhooks
+
+
+def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:
+    start_worker = container.settings.run_worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if start_worker:
+            container.worker.start()
+        yield
+        if start_worker:
+            container.worker.stop()
+
+    app = FastAPI(title="pintuan", version=__version__, lifespan=lifespan,
+                  default_response_class=ORJSONResponse,
+                  description="Self-hosted social commerce: group buying, flash sales, "
+                  "creator programs. Money is in integer minor units.")
+    app.state.container = container
+    install_error_handlers(app)
+    for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
