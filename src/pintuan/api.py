@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
 
 from pintuan import __version__
 from pintuan.catalog import api as catalog
@@ -32,7 +31,6 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
             container.worker.stop()
 
     app = FastAPI(title="pintuan", version=__version__, lifespan=lifespan,
-                  default_response_class=ORJSONResponse,
                   description="Self-hosted social commerce: group buying, flash sales, "
                   "creator programs. Money is in integer minor units.")
     app.state.container = container

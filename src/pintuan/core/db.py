@@ -146,5 +146,5 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    key = list(table.primary_key.columns)[0]
+    return session.execute(stmt.returning(key)).first() is not None

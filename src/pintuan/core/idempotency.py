@@ -28,7 +28,7 @@ class IdempotencyRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(default=None)
-    response: Mapped[Any] = mapped_column(JSON, default=None)
+    response: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     created_at: Mapped[datetime]
 
 

@@ -60,8 +60,9 @@ def claim_due(tx: Tx) -> TimerRow | None:
     return tx.session.scalar(stmt)
 
 
-def finish(tx: Tx, timer: TimerRow) -> None:
-    tx.session.delete(timer)
+def finish(tx: Tx, timer_id: str) -> None:
+    """Done: the handler may already have removed its own timer."""
+    tx.session.execute(delete(TimerRow).where(TimerRow.id == timer_id))
 
 
 def retry_later(tx: Tx, *, timer_id: str, error: str) -> None:

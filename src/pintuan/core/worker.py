@@ -52,7 +52,7 @@ class Worker:
                         break
                     timer_id = timer.id
                     self.timer_handlers[timer.kind](tx, timer.ref)
-                    timers.finish(tx, timer)
+                    timers.finish(tx, timer_id)
             except Exception as exc:
                 if timer_id is None:
                     raise
