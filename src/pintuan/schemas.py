@@ -19,6 +19,6 @@ class Resource(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class Page(BaseModel, Generic[T]):  # noqa: UP046 (Python 3.11)
+class Page(BaseModel, Generic[T]):
     data: list[T]
     has_more: bool

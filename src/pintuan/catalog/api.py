@@ -6,7 +6,14 @@ from fastapi import APIRouter, Query
 
 from pintuan.catalog import service, store
 from pintuan.catalog.schemas import (
-    MovementOut, ProductIn, ProductOut, ReceiveIn, SkuIn, SkuOut, StockLevelOut, StockOut,
+    MovementOut,
+    ProductIn,
+    ProductOut,
+    ReceiveIn,
+    SkuIn,
+    SkuOut,
+    StockLevelOut,
+    StockOut,
 )
 from pintuan.catalog.service import SkuSpec
 from pintuan.core.tx import Tx

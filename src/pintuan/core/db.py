@@ -46,7 +46,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = as_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
         return None if value is None else as_utc(value)
 
 
@@ -146,5 +146,5 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-    key = list(table.primary_key.columns)[0]
+    key = next(iter(table.primary_key.columns))
     return session.execute(stmt.returning(key)).first() is not None

@@ -51,7 +51,8 @@ def run(
         if key is None:
             return action(tx)
         if not 1 <= len(key) <= 255:
-            raise ValidationFailed("Idempotency-Key must be 1-255 characters", code="bad_idempotency_key")
+            raise ValidationFailed("Idempotency-Key must be 1-255 characters",
+                                   code="bad_idempotency_key")
         inserted = insert_ignore(
             session,
             IdempotencyRow.__table__,
@@ -64,7 +65,8 @@ def run(
                     IdempotencyRow.scope == scope, IdempotencyRow.key == key
                 )
             )
-            assert row is not None and row.status_code is not None
+            assert row is not None
+            assert row.status_code is not None
             if row.fingerprint != request_fingerprint:
                 raise ValidationFailed(
                     "this Idempotency-Key was used with another request",

@@ -87,4 +87,6 @@ class Money:
         exp = CURRENCY_EXPONENTS[self.currency]
         sign = "-" if self.minor < 0 else ""
         whole, frac = divmod(abs(self.minor), 10**exp) if exp else (abs(self.minor), 0)
-        return f"{sign}{whole}.{frac:0{exp}d} {self.currency}" if exp else f"{sign}{whole} {self.currency}"
+        if not exp:
+            return f"{sign}{whole} {self.currency}"
+        return f"{sign}{whole}.{frac:0{exp}d} {self.currency}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
+
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -14,12 +16,25 @@ from pintuan.core.tx import Tx
 from pintuan.groupbuy import deals, service, store
 from pintuan.groupbuy.deals import DealSpec
 from pintuan.groupbuy.schemas import (
-    DealIn, DealOut, GroupOut, JoinedOut, JoinIn, OpenIn, StoreDealOut,
+    DealIn,
+    DealOut,
+    GroupOut,
+    JoinedOut,
+    JoinIn,
+    OpenIn,
+    StoreDealOut,
 )
 from pintuan.groupbuy.service import Joined
 from pintuan.groupbuy.views import group_out
 from pintuan.http import (
-    ContainerDep, Merchant, RawBody, Shopper, container, read, write, write_idempotent,
+    ContainerDep,
+    Merchant,
+    RawBody,
+    Shopper,
+    container,
+    read,
+    write,
+    write_idempotent,
 )
 from pintuan.merchants import service as merchants
 from pintuan.orders.views import order_out
@@ -133,6 +148,10 @@ def shared_group(token: str, c: ContainerDep) -> GroupOut:
     return read(c, lambda tx: group_out(tx, _by_token(tx, token)))
 
 
+def _version(tx: Tx, *, group_id: str) -> int | None:
+    return store.version(tx, group_id)
+
+
 def _by_token(tx: Tx, token: str) -> store.GroupRow:
     row = store.group_by_token(tx, token)
     if row is None:
@@ -155,7 +174,7 @@ async def shared_group_events(token: str, request: Request) -> StreamingResponse
                 return
             while not await request.is_disconnected():
                 await asyncio.sleep(c.settings.sse_poll_seconds)
-                now = await run_in_threadpool(read, c, lambda tx: store.version(tx, view.id))
+                now = await run_in_threadpool(read, c, partial(_version, group_id=view.id))
                 if now != view.version:
                     break
                 idle += 1

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
-    CheckConstraint, ForeignKey, Index, String, select, text, update,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

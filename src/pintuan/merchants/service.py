@@ -25,7 +25,8 @@ class IssuedKey:
 
 def create_merchant(tx: Tx, *, name: str, slug: str, currency: str = "CNY") -> MerchantRow:
     if not SLUG.match(slug):
-        raise ValidationFailed("slug must be 3-60 lowercase letters, digits or '-'", code="bad_slug")
+        raise ValidationFailed("slug must be 3-60 lowercase letters, digits or '-'",
+                               code="bad_slug")
     check_currency(currency)
     if store.merchant_by_slug(tx, slug) is not None:
         raise Conflict(f"a merchant with slug {slug!r} exists", code="slug_taken")
