@@ -18,7 +18,7 @@ class DealIn(Request):
     sku_id: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=200)
     group_price_minor: int = Money
-    leader_price_minor: int | None = Money
+    leader_price_minor: int | None = Field(default=None, ge=0, le=10**12)
     team_size: int = Field(ge=MIN_TEAM, le=MAX_TEAM)
     join_window_seconds: int = Field(default=24 * 3600, ge=1, le=30 * 24 * 3600)
     starts_at: AwareDatetime

@@ -1,0 +1,76 @@
+"""A real pintuan server process on a fresh PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import psycopg
+import pytest
+
+from pintuan import migrate
+from tests.conftest import PG_URL
+
+ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "pintuan.asgi:app", "--host", "127.0.0.1",
+             "--port", self.url.rsplit(":", 1)[1], "--log-level", "warning"],
+            env=self.env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    name = f"pintuan_conc_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    db_url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    migrate.upgrade(db_url)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = os.environ | {"PINTUAN_DATABASE_URL": db_url, "PINTUAN_SECRET_KEY": "conc-secret",
+                        "PINTUAN_PUBLIC_URL": url, "PINTUAN_WORKER_INTERVAL_SECONDS": "0.1"}
+    srv = Server(url=url, database_url=db_url, env=env)
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,101 @@
+"""Real server, real PostgreSQL, real concurrent requests: groups never overfill."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import psycopg
+
+from pintuan import container as containers
+from pintuan.core.settings import Settings
+from pintuan.merchants import service as merchants
+
+
+def _merchant(server) -> tuple[str, str]:
+    c = containers.build(Settings(database_url=server.database_url, secret_key="conc-secret"))
+    with c.db.write() as session:
+        tx = c.tx(session)
+        m = merchants.create_merchant(tx, name="Race Tea", slug="race-tea")
+        key = merchants.issue_key(tx, merchant_id=m.id, label="race")
+    c.db.engine.dispose()
+    return m.slug, key.secret
+
+
+def _shopper(client: httpx.Client, slug: str, n: int) -> dict[str, str]:
+    r = client.post(f"/v1/stores/{slug}/shoppers", json={
+        "email": f"racer{n}@example.com", "name": f"Racer{n}", "password": "correct horse"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def _wait(predicate, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+def test_fifty_shoppers_race_for_the_last_two_seats(server):
+    slug, key = _merchant(server)
+    admin = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        r = client.post("/v1/products", headers=admin, json={
+            "title": "Tea", "skus": [{"code": "RACE", "title": "Tin", "list_price_minor": 9900}]})
+        sku = r.json()["skus"][0]["id"]
+        client.post(f"/v1/skus/{sku}/stock/receive", headers=admin, json={"quantity": 1000})
+        now = datetime.now(UTC)
+        r = client.post("/v1/deals", headers=admin, json={
+            "sku_id": sku, "title": "Five", "group_price_minor": 5900, "team_size": 5,
+            "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat(),
+            "quota": 1000, "overflow": "reject"})
+        deal = r.json()["id"]
+        shoppers = [_shopper(client, slug, n) for n in range(53)]
+        opened = client.post("/v1/me/groups", headers=shoppers[0], json={"deal_id": deal})
+        gid = opened.json()["group"]["id"]
+        orders = {0: opened.json()["order"]["id"]}
+        for i in (1, 2):
+            r = client.post(f"/v1/me/groups/{gid}/join", headers=shoppers[i], json={})
+            orders[i] = r.json()["order"]["id"]
+
+    def join(i: int) -> tuple[int, httpx.Response]:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            return i, c.post(f"/v1/me/groups/{gid}/join", headers=shoppers[i], json={})
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(join, range(3, 53)))
+
+    winners = [(i, r) for i, r in results if r.status_code == 201]
+    losers = [r for _, r in results if r.status_code != 201]
+    assert len(winners) == 2, [r.text for _, r in winners]
+    assert {r.status_code for r in losers} == {409}
+    assert {r.json()["code"] for r in losers} <= {"group_full"}
+    for i, r in winners:
+        orders[i] = r.json()["order"]["id"]
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        group = client.get(f"/v1/groups/{gid}", headers=admin).json()
+        assert group["seats_taken"] == 5
+        assert len(group["members"]) == 5
+        for i, order_id in orders.items():
+            p = client.post(f"/v1/me/orders/{order_id}/payments", headers=shoppers[i], json={})
+            sandbox_id = p.json()["checkout_url"].rsplit("/", 1)[1]
+            client.post(f"/sandbox/checkout/{sandbox_id}/approve")
+        _wait(lambda: client.get(f"/v1/groups/{gid}", headers=admin).json()["status"]
+              == "completed")
+        stock = client.get(f"/v1/skus/{sku}/stock", headers=admin).json()["levels"][0]
+        assert (stock["sold"], stock["reserved"], stock["available"]) == (5, 0, 995)
+
+    with psycopg.connect(server.database_url) as conn:
+        stranded = conn.execute("""
+            SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id
+            WHERE p.status = 'succeeded' AND o.status NOT IN ('paid', 'confirmed')
+              AND p.refunded_minor < p.amount_minor""").fetchall()
+        assert stranded == []
+        negative = conn.execute("SELECT count(*) FROM stock_levels WHERE available < 0 "
+                                "OR reserved < 0").fetchone()
+        assert negative == (0,)
