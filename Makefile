@@ -23,7 +23,9 @@ services:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 test: $(STAMP) services
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.catalog.model import DELTAS, Movement
-from pintuan.core.db import Base
+from pintuan.core.db import Base, table, updated_one
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 
@@ -164,14 +164,14 @@ def move(tx: Tx, *, level_id: str, merchant_id: str, movement: Movement, quantit
          ref: str | None, note: str | None = None) -> bool:
     """Apply a movement with one guarded UPDATE and record it; False when the guard fails."""
     deltas, guard = DELTAS[movement]
-    cols = StockLevelRow.__table__.c
-    stmt = update(StockLevelRow.__table__).where(cols.id == level_id)
+    cols = table(StockLevelRow).c
+    stmt = update(table(StockLevelRow)).where(cols.id == level_id)
     if guard is not None:
         stmt = stmt.where(cols[guard] >= quantity)
     if movement is Movement.RETURN:
         stmt = stmt.where(cols.sold - cols.returned >= quantity)
     stmt = stmt.values({k: cols[k] + d * quantity for k, d in deltas.items()})
-    if tx.session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+    if not updated_one(tx.session, stmt):
         return False
     tx.session.add(StockMovementRow(
         id=new_id("mov"), merchant_id=merchant_id, stock_level_id=level_id,

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy import DateTime, Engine, MetaData, Table, Update, create_engine, event
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -148,3 +148,14 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
         stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
     key = next(iter(table.primary_key.columns))
     return session.execute(stmt.returning(key)).first() is not None
+
+
+def table(model: type[Base]) -> Table:
+    """A mapped class's Core table, for guarded UPDATEs that bypass the ORM."""
+    return cast(Table, model.__table__)
+
+
+def updated_one(session: Session, stmt: Update) -> bool:
+    """Run a guarded UPDATE; True when it changed exactly one row."""
+    result = cast(CursorResult[Any], session.execute(stmt))
+    return result.rowcount == 1

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, insert_ignore
+from pintuan.core.db import Base, insert_ignore, table, updated_one
 from pintuan.core.tx import Tx
 from pintuan.groupbuy.model import DealTerms, Group, GroupStatus, Member, MemberStatus, Overflow
 
@@ -139,33 +139,33 @@ def live_deals(tx: Tx, merchant_id: str, now: datetime) -> list[DealRow]:
 
 
 def take_quota(tx: Tx, deal_id: str, units: int) -> bool:
-    cols = DealRow.__table__.c
-    stmt = (update(DealRow.__table__)
+    cols = table(DealRow).c
+    stmt = (update(table(DealRow))
             .where(cols.id == deal_id, cols.quota_used + units <= cols.quota)
             .values(quota_used=cols.quota_used + units))
-    return tx.session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return updated_one(tx.session, stmt)
 
 
 def return_quota(tx: Tx, deal_id: str, units: int) -> None:
-    cols = DealRow.__table__.c
-    tx.session.execute(update(DealRow.__table__).where(cols.id == deal_id)
+    cols = table(DealRow).c
+    tx.session.execute(update(table(DealRow)).where(cols.id == deal_id)
                        .values(quota_used=cols.quota_used - units))
 
 
 def take_usage(tx: Tx, deal_id: str, shopper_id: str, units: int, limit: int) -> bool:
     insert_ignore(tx.session, UsageRow.__table__,
                   {"deal_id": deal_id, "shopper_id": shopper_id, "units": 0})
-    cols = UsageRow.__table__.c
-    stmt = (update(UsageRow.__table__)
+    cols = table(UsageRow).c
+    stmt = (update(table(UsageRow))
             .where(cols.deal_id == deal_id, cols.shopper_id == shopper_id,
                    cols.units + units <= limit)
             .values(units=cols.units + units))
-    return tx.session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return updated_one(tx.session, stmt)
 
 
 def return_usage(tx: Tx, deal_id: str, shopper_id: str, units: int) -> None:
-    cols = UsageRow.__table__.c
-    tx.session.execute(update(UsageRow.__table__)
+    cols = table(UsageRow).c
+    tx.session.execute(update(table(UsageRow))
                        .where(cols.deal_id == deal_id, cols.shopper_id == shopper_id)
                        .values(units=cols.units - units))
 

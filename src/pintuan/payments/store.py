@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, table, updated_one
 from pintuan.core.tx import Tx
 
 
@@ -111,17 +111,17 @@ def refunds_of(tx: Tx, order_id: str) -> list[RefundRow]:
 
 def reserve_refund(tx: Tx, payment_id: str, amount_minor: int) -> bool:
     """Guarded: refunds of a payment never exceed what it captured."""
-    cols = PaymentRow.__table__.c
-    stmt = (update(PaymentRow.__table__)
+    cols = table(PaymentRow).c
+    stmt = (update(table(PaymentRow))
             .where(cols.id == payment_id, cols.status == "succeeded",
                    cols.refunded_minor + amount_minor <= cols.amount_minor)
             .values(refunded_minor=cols.refunded_minor + amount_minor))
-    return tx.session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return updated_one(tx.session, stmt)
 
 
 def unreserve_refund(tx: Tx, payment_id: str, amount_minor: int) -> None:
-    cols = PaymentRow.__table__.c
-    tx.session.execute(update(PaymentRow.__table__).where(cols.id == payment_id)
+    cols = table(PaymentRow).c
+    tx.session.execute(update(table(PaymentRow)).where(cols.id == payment_id)
                        .values(refunded_minor=cols.refunded_minor - amount_minor))
 
 
