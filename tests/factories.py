@@ -59,13 +59,17 @@ def shopper(h: Any, m: dict[str, str]) -> dict[str, str]:
     return {"id": r.json()["shopper_id"], "auth": f"Bearer {r.json()['token']}"}
 
 
-def pay(h: Any, s: dict[str, str], order_id: str, *, approve: bool = True) -> dict[str, Any]:
+def start_payment(h: Any, s: dict[str, str], order_id: str) -> str:
+    """Start a sandbox payment; return the sandbox's payment id (its checkout page)."""
     r = h.client.post(f"/v1/me/orders/{order_id}/payments", headers=auth(s), json={})
     assert r.status_code == 201, r.text
-    payment: dict[str, Any] = r.json()
-    sandbox_id = payment["checkout_url"].rsplit("/", 1)[1]
+    sandbox_id: str = r.json()["checkout_url"].rsplit("/", 1)[1]
+    return sandbox_id
+
+
+def pay(h: Any, s: dict[str, str], order_id: str, *, approve: bool = True) -> None:
+    sandbox_id = start_payment(h, s, order_id)
     r = h.client.post(f"/sandbox/checkout/{sandbox_id}/{'approve' if approve else 'decline'}",
                       follow_redirects=False)
     assert r.status_code == 303, r.text
     h.drain()
-    return payment

@@ -76,8 +76,7 @@ def test_payment_after_the_hold_expired_is_refunded_not_stranded(h):
     opened = h.client.post("/v1/me/groups", headers=f.auth(a),
                            json={"deal_id": deal["id"]}).json()
     oid = opened["order"]["id"]
-    r = h.client.post(f"/v1/me/orders/{oid}/payments", headers=f.auth(a), json={})
-    sandbox_id = r.json()["checkout_url"].rsplit("/", 1)[1]
+    sandbox_id = f.start_payment(h, a, oid)
     h.advance(minutes=16)
     assert _order(h, a, oid)["status"] == "cancelled"
     h.client.post(f"/sandbox/checkout/{sandbox_id}/approve", follow_redirects=False)

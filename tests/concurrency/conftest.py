@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import psycopg
@@ -74,3 +75,18 @@ def server() -> Iterator[Server]:
         srv.stop()
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_deal(client: httpx.Client, admin: dict[str, str], *, code: str, stock: int,
+               **deal: object) -> tuple[str, str]:
+    """A product with one SKU, its stock, and a live deal on it; returns (sku id, deal id)."""
+    r = client.post("/v1/products", headers=admin, json={
+        "title": "Tea", "skus": [{"code": code, "title": "Tin", "list_price_minor": 9900}]})
+    sku = r.json()["skus"][0]["id"]
+    client.post(f"/v1/skus/{sku}/stock/receive", headers=admin, json={"quantity": stock})
+    now = datetime.now(UTC)
+    body = {"sku_id": sku, "title": "Deal", "group_price_minor": 5900,
+            "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat()}
+    r = client.post("/v1/deals", headers=admin, json=body | deal)
+    assert r.status_code == 201, r.text
+    return sku, r.json()["id"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import psycopg
@@ -12,6 +11,7 @@ import psycopg
 from pintuan import container as containers
 from pintuan.core.settings import Settings
 from pintuan.merchants import service as merchants
+from tests.concurrency.conftest import setup_deal
 
 
 def _merchant(server) -> tuple[str, str]:
@@ -44,16 +44,8 @@ def test_fifty_shoppers_race_for_the_last_two_seats(server):
     slug, key = _merchant(server)
     admin = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=server.url, timeout=30) as client:
-        r = client.post("/v1/products", headers=admin, json={
-            "title": "Tea", "skus": [{"code": "RACE", "title": "Tin", "list_price_minor": 9900}]})
-        sku = r.json()["skus"][0]["id"]
-        client.post(f"/v1/skus/{sku}/stock/receive", headers=admin, json={"quantity": 1000})
-        now = datetime.now(UTC)
-        r = client.post("/v1/deals", headers=admin, json={
-            "sku_id": sku, "title": "Five", "group_price_minor": 5900, "team_size": 5,
-            "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat(),
-            "quota": 1000, "overflow": "reject"})
-        deal = r.json()["id"]
+        sku, deal = setup_deal(client, admin, code="RACE", stock=1000, team_size=5,
+                               quota=1000, overflow="reject")
         shoppers = [_shopper(client, slug, n) for n in range(53)]
         opened = client.post("/v1/me/groups", headers=shoppers[0], json={"deal_id": deal})
         gid = opened.json()["group"]["id"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from tests.concurrency.conftest import setup_deal
 from tests.concurrency.test_group_race import _merchant, _shopper, _wait
 
 
@@ -14,15 +14,8 @@ def test_deadline_missed_while_stopped_is_settled_after_restart(server):
     slug, key = _merchant(server)
     admin = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=server.url, timeout=30) as client:
-        r = client.post("/v1/products", headers=admin, json={
-            "title": "Tea", "skus": [{"code": "RST", "title": "Tin", "list_price_minor": 9900}]})
-        sku = r.json()["skus"][0]["id"]
-        client.post(f"/v1/skus/{sku}/stock/receive", headers=admin, json={"quantity": 10})
-        now = datetime.now(UTC)
-        deal = client.post("/v1/deals", headers=admin, json={
-            "sku_id": sku, "title": "Quick", "group_price_minor": 5900, "team_size": 3,
-            "join_window_seconds": 4, "starts_at": now.isoformat(),
-            "ends_at": (now + timedelta(days=1)).isoformat(), "quota": 10}).json()["id"]
+        sku, deal = setup_deal(client, admin, code="RST", stock=10, team_size=3,
+                               join_window_seconds=4, quota=10)
         leader = _shopper(client, slug, 1)
         opened = client.post("/v1/me/groups", headers=leader, json={"deal_id": deal}).json()
         gid, order_id = opened["group"]["id"], opened["order"]["id"]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, Database, insert_ignore
 from pintuan.core.errors import DomainError, ValidationFailed
@@ -34,6 +34,20 @@ class IdempotencyRow(Base):
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+def _replay(session: Session, *, scope: str, key: str, request_fingerprint: str) -> Outcome:
+    """The stored answer for a key seen before; another request under it is refused."""
+    row = session.scalar(
+        select(IdempotencyRow).where(IdempotencyRow.scope == scope, IdempotencyRow.key == key)
+    )
+    assert row is not None
+    assert row.status_code is not None
+    if row.fingerprint != request_fingerprint:
+        raise ValidationFailed(
+            "this Idempotency-Key was used with another request", code="idempotency_key_reused"
+        )
+    return row.status_code, row.response
 
 
 def run(
@@ -60,19 +74,7 @@ def run(
              "created_at": tx.now()},
         )
         if not inserted:
-            row = session.scalar(
-                select(IdempotencyRow).where(
-                    IdempotencyRow.scope == scope, IdempotencyRow.key == key
-                )
-            )
-            assert row is not None
-            assert row.status_code is not None
-            if row.fingerprint != request_fingerprint:
-                raise ValidationFailed(
-                    "this Idempotency-Key was used with another request",
-                    code="idempotency_key_reused",
-                )
-            return row.status_code, row.response
+            return _replay(session, scope=scope, key=key, request_fingerprint=request_fingerprint)
         savepoint = session.begin_nested()
         try:
             status, body = action(tx)
