@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-.PHONY: install run test lint services
+.PHONY: install run test lint services browser bench-tools bench-flashsale
 install: $(STAMP)
 
 run: $(STAMP)
@@ -25,7 +25,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: $(STAMP) services
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here);
+# a CJK font lets pages in Chinese render in screenshots.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@fc-list :lang=zh | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei)
+
+test: $(STAMP) services browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# Load generator and PostgreSQL's own benchmark, for bench/ (Debian packages; only when missing).
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	@command -v pgbench >/dev/null || (apt-get update && apt-get install -y postgresql-contrib)
+
+bench-flashsale: $(STAMP) services bench-tools
+	$(BIN)/python bench/flashsale.py --json

@@ -3,7 +3,8 @@
 Opens groups, then fills them with concurrent joiners (more joiners than seats, so some are
 answered ``group_full``), and prints one JSON object per backend and a summary on the last
 line: joins/s, p50/p99 latency, and the invariant checks (no group above its size, reserved
-stock equals held seats). Usage: ``python bench/groupbuy.py [--groups 40] [--size 5]``.
+stock equals held seats), with 1 and 2 server processes.
+Usage: ``python bench/groupbuy.py [--groups 40] [--size 5] [--processes 1,2]``.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ def _database(backend: str, tmp: str) -> str:
     return PG.rsplit("/", 1)[0] + "/" + name
 
 
-def _start(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _start(db_url: str, processes: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {"PINTUAN_DATABASE_URL": db_url, "PINTUAN_SECRET_KEY": "bench",
                         "PINTUAN_PUBLIC_URL": url}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "pintuan.asgi:app", "--port",
-                             str(port), "--log-level", "warning"], env=env)
+                             str(port), "--workers", str(processes), "--log-level", "warning"],
+                            env=env)
     for _ in range(300):
         try:
             httpx.get(url + "/healthz", timeout=1)
@@ -66,7 +68,8 @@ def _start(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
-def run(backend: str, groups: int, size: int, clients: int, progress: Progress) -> dict[str, Any]:
+def run(backend: str, processes: int, groups: int, size: int, clients: int,
+        progress: Progress) -> dict[str, Any]:
     tmp = tempfile.mkdtemp()
     db_url = _database(backend, tmp)
     migrate.upgrade(db_url)
@@ -75,7 +78,7 @@ def run(backend: str, groups: int, size: int, clients: int, progress: Progress) 
         tx = c.tx(session)
         m = merchants.create_merchant(tx, name="Bench", slug="bench")
         key = merchants.issue_key(tx, merchant_id=m.id, label="bench").secret
-    proc, url = _start(db_url)
+    proc, url = _start(db_url, processes)
     admin = {"Authorization": f"Bearer {key}"}
     joiners_per_group = size  # one more than the free seats: someone is turned away
     try:
@@ -89,19 +92,22 @@ def run(backend: str, groups: int, size: int, clients: int, progress: Progress) 
                 "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat(),
                 "quota": 10**6}).json()["id"]
             need = groups * (1 + joiners_per_group)
-            task = progress.add_task(f"{backend}: shoppers", total=need)
-            tokens = []
-            for n in range(need):
+            task = progress.add_task(f"{backend} x{processes}: shoppers", total=need)
+
+            def sign_up(n: int) -> dict[str, str]:
                 r = client.post("/v1/stores/bench/shoppers", json={
                     "email": f"b{n}@example.com", "name": f"B{n}", "password": "benchmark!"})
-                tokens.append({"Authorization": f"Bearer {r.json()['token']}"})
                 progress.advance(task)
+                return {"Authorization": f"Bearer {r.json()['token']}"}
+
+            with ThreadPoolExecutor(max_workers=4) as pool:  # scrypt runs outside the GIL
+                tokens = list(pool.map(sign_up, range(need)))
             group_ids = [client.post("/v1/me/groups", headers=tokens[g],
                                      json={"deal_id": deal}).json()["group"]["id"]
                          for g in range(groups)]
         jobs = [(group_ids[g], tokens[groups + g * joiners_per_group + j])
                 for j in range(joiners_per_group) for g in range(groups)]
-        task = progress.add_task(f"{backend}: joins", total=len(jobs))
+        task = progress.add_task(f"{backend} x{processes}: joins", total=len(jobs))
 
         def join(job: tuple[str, dict[str, str]]) -> tuple[int, float]:
             with httpx.Client(base_url=url, timeout=60) as cl:
@@ -129,7 +135,7 @@ def run(backend: str, groups: int, size: int, clients: int, progress: Progress) 
             "SELECT max(n) FROM (SELECT count(*) AS n FROM group_members "
             "WHERE status IN ('held','paid') GROUP BY group_id) t")).scalar_one()
     return {
-        "backend": backend, "server_processes": 1, "groups": groups, "team_size": size,
+        "backend": backend, "server_processes": processes, "groups": groups, "team_size": size,
         "join_requests": len(results), "accepted_joins": accepted,
         "status_counts": dict(sorted({str(s): sum(1 for x, _ in results if x == s)
                                  for s, _ in results}.items())),
@@ -149,11 +155,14 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=5)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--backends", default="sqlite,postgres")
+    ap.add_argument("--processes", default="1,2", help="server process counts to run")
     args = ap.parse_args()
     out = []
     with Progress(transient=True) as progress:
         for backend in args.backends.split(","):
-            out.append(run(backend, args.groups, args.size, args.clients, progress))
+            for processes in (int(n) for n in args.processes.split(",")):
+                out.append(run(backend, processes, args.groups, args.size, args.clients,
+                               progress))
     for row in out:
         print(json.dumps(row), file=sys.stderr)
     print(json.dumps({"groupbuy": out}))

@@ -19,19 +19,21 @@ from pintuan.core.clock import FakeClock
 from pintuan.core.db import Database, make_engine
 from pintuan.core.settings import Settings
 
-PG_URL = os.environ.get("PINTUAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/pintuan_test")
+# Each pytest-xdist worker gets a test database of its own.
+PG_URL = (os.environ.get("PINTUAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/pintuan_test")
+          + os.environ.get("PYTEST_XDIST_WORKER", "").replace("gw", "_gw"))
 BACKENDS = ["sqlite", "postgres"]
 
 
 def _pg_ready() -> None:
+    """A fresh test database each run: nothing a run (or an older schema) left behind."""
     import psycopg
 
     base = PG_URL.rsplit("/", 1)[0] + "/postgres"
     name = PG_URL.rsplit("/", 1)[1]
     with psycopg.connect(base, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 @pytest.fixture(scope="session")

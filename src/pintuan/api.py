@@ -10,12 +10,19 @@ from fastapi import FastAPI
 from pintuan import __version__
 from pintuan.catalog import api as catalog
 from pintuan.container import Container
+from pintuan.creators import api as creators
+from pintuan.creators import audience_api as creator_audience
+from pintuan.creators import bonus_api as creator_bonuses
+from pintuan.creators import me_api as creators_me
+from pintuan.creators import payout_api as creator_payouts
+from pintuan.flashsale import api as flashsale
 from pintuan.groupbuy import api as groupbuy
-from pintuan.http import install_error_handlers
+from pintuan.http import RejectNul, install_error_handlers
 from pintuan.merchants import api as merchants
 from pintuan.orders import api as orders
 from pintuan.payments import api as payments
 from pintuan.shoppers import api as shoppers
+from pintuan.web import app as web
 from pintuan.webhooks import api as webhooks
 
 
@@ -35,8 +42,11 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
                   "creator programs. Money is in integer minor units.")
     app.state.container = container
     install_error_handlers(app)
-    for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks):
+    app.add_middleware(RejectNul)
+    for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks, flashsale,
+                   creators, creators_me, creator_payouts, creator_audience, creator_bonuses):
         app.include_router(module.router)
+    web.install(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

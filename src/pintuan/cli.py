@@ -40,6 +40,9 @@ def demo() -> None:
     console.print(f"Merchant API key (shown once): [bold yellow]{made.api_key}[/]")
     console.print(f"API docs:        {base}/docs")
     console.print(f"Store deals:     {base}/v1/stores/{made.slug}/deals")
+    console.print(f"Storefront:      {base}/s/{made.slug}")
+    console.print(f"Console:         {base}/console  (owner {made.staff_email}, "
+                  f"password [bold yellow]{made.staff_password}[/])")
     if made.deal_id:
         console.print(f"Group-buy deal:  {made.deal_id}")
 

@@ -15,6 +15,8 @@ from pintuan.core.settings import Settings
 from pintuan.core.tx import Tx
 from pintuan.core.worker import Worker
 
+TIMEOUT = httpx.Timeout(10.0)  # outbound deliveries: a receiver gets 10 s to answer
+
 
 @dataclass
 class Container:
@@ -48,6 +50,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     settings = ensure_secret_key(settings)
     db = db or Database.from_engine(make_engine(settings.database_url))
     clock = clock or SystemClock()
-    worker = Worker(db=db, clock=clock, settings=settings, http=http or httpx.Client(),
+    http = http or httpx.Client(timeout=TIMEOUT)
+    worker = Worker(db=db, clock=clock, settings=settings, http=http,
                     timer_handlers=wiring.timer_handlers(), event_consumers=wiring.consumers())
     return Container(settings=settings, db=db, clock=clock, worker=worker)

@@ -13,6 +13,7 @@ from pintuan.groupbuy.deals import DealSpec
 from pintuan.groupbuy.model import Overflow
 from pintuan.merchants import service as merchants
 from pintuan.merchants import store as merchant_store
+from pintuan.web import staff
 
 SLUG = "demo-tea"
 
@@ -23,6 +24,8 @@ class Demo:
     slug: str
     api_key: str | None
     deal_id: str | None
+    staff_email: str = staff.DEMO_OWNER
+    staff_password: str = ""
 
 
 def seed(c: Container) -> Demo:
@@ -32,7 +35,8 @@ def seed(c: Container) -> Demo:
         existing = merchant_store.merchant_by_slug(tx, SLUG)
         if existing is not None:
             key = merchants.issue_key(tx, merchant_id=existing.id, label="demo (re-issued)")
-            return Demo(existing.id, SLUG, key.secret, None)
+            password = staff.demo_owner(tx, merchant_id=existing.id)
+            return Demo(existing.id, SLUG, key.secret, None, staff_password=password)
         merchant = merchants.create_merchant(tx, name="Demo Tea House", slug=SLUG)
         key = merchants.issue_key(tx, merchant_id=merchant.id, label="demo")
         catalog.ensure_default_location(tx, merchant_id=merchant.id)
@@ -52,4 +56,5 @@ def seed(c: Container) -> Demo:
             starts_at=now, ends_at=now + timedelta(days=14), per_order_limit=2,
             per_shopper_limit=4, quota=300, virtual_fill_min_paid=None,
             overflow=Overflow.JOIN_ANOTHER, location_id=None))
-        return Demo(merchant.id, SLUG, key.secret, deal.id)
+        password = staff.demo_owner(tx, merchant_id=merchant.id)
+        return Demo(merchant.id, SLUG, key.secret, deal.id, staff_password=password)

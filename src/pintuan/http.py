@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pintuan.container import Container
 from pintuan.core import idempotency
@@ -22,6 +23,7 @@ from pintuan.shoppers import service as shoppers
 
 log = logging.getLogger("pintuan.http")
 PROBLEM = "application/problem+json"
+REF_COOKIE = "pt_ref"
 T = TypeVar("T")
 
 
@@ -56,6 +58,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "internal_error", "Internal error", "something went wrong")
+
+
+class RejectNul:
+    """ASGI middleware: a path or query string holding a NUL is refused before any route runs
+    (PostgreSQL cannot compare or store text with NUL; request bodies are checked by
+    ``schemas.Request``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"]
+                                        or b"%00" in scope["query_string"]):
+            reply = problem(422, "invalid_request", "Invalid request",
+                            "the path or query string holds a NUL character")
+            await reply(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def container(request: Request) -> Container:
@@ -143,3 +163,17 @@ def write_idempotent(c: Container, request: Request, body: bytes, *, scope: str,
     headers = {"Idempotent-Replayed": "true"} if key is not None and not ran else {}
     media = PROBLEM if code >= 400 else "application/json"
     return JSONResponse(payload, status_code=code, media_type=media, headers=headers)
+
+
+def order_context(request: Request, *, ref: str | None = None,
+                  code: str | None = None) -> dict[str, str]:
+    """What an order-creating request hands to order listeners: the referral visitor (the
+    ``pt_ref`` cookie a referral link set, or ``ref`` from clients without cookies) and a
+    creator code typed at checkout."""
+    context: dict[str, str] = {}
+    visitor = ref or request.cookies.get(REF_COOKIE)
+    if visitor:
+        context["visitor"] = visitor
+    if code:
+        context["code"] = code
+    return context

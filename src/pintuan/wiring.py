@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pintuan.core import timers
 from pintuan.core.worker import EventConsumer
+from pintuan.creators import bonuses, commissions, referrals
+from pintuan.flashsale import lifecycle as _flash_hooks  # noqa: F401  (registers the order kind)
+from pintuan.flashsale import service as flashsale
 from pintuan.groupbuy import lifecycle
 from pintuan.orders import service as orders
 from pintuan.payments import provider
@@ -11,11 +14,14 @@ from pintuan.payments.sandbox import SandboxProvider
 from pintuan.webhooks import service as webhooks
 
 provider.install(SandboxProvider())
+orders.on_created(referrals.attribute_order)
 
 
 def timer_handlers() -> dict[str, timers.Handler]:
-    return {orders.HOLD_TIMER: orders.expire_hold, lifecycle.DEADLINE_TIMER: lifecycle.settle}
+    return {orders.HOLD_TIMER: orders.expire_hold, lifecycle.DEADLINE_TIMER: lifecycle.settle,
+            commissions.PAYABLE_TIMER: commissions.make_payable,
+            bonuses.SETTLE_TIMER: bonuses.settle, flashsale.END_TIMER: flashsale.end_event}
 
 
 def consumers() -> list[EventConsumer]:
-    return [webhooks.dispatch]
+    return [commissions.consume, webhooks.dispatch]

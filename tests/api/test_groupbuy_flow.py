@@ -130,34 +130,6 @@ def test_forged_and_replayed_provider_webhooks(h):
     assert r.json()["code"] in ("signature_expired", "signature_invalid")
 
 
-def test_another_merchants_ids_answer_404(h):
-    m1, m2 = f.merchant(h), f.merchant(h)
-    deal = f.deal(h, m1)
-    a = f.shopper(h, m1)
-    opened = h.client.post("/v1/me/groups", headers=f.auth(a),
-                           json={"deal_id": deal["id"]}).json()
-    product = h.client.get("/v1/products", headers=f.auth(m1)).json()["data"][0]["id"]
-    reads = [f"/v1/deals/{deal['id']}", f"/v1/skus/{deal['sku_id']}",
-             f"/v1/skus/{deal['sku_id']}/stock", f"/v1/products/{product}",
-             f"/v1/groups/{opened['group']['id']}", f"/v1/orders/{opened['order']['id']}"]
-    for path in reads:
-        assert h.client.get(path, headers=f.auth(m1)).status_code == 200, path
-        r = h.client.get(path, headers=f.auth(m2))
-        assert r.status_code == 404, path
-        assert r.headers["content-type"].startswith("application/problem+json")
-    writes = [(f"/v1/deals/{deal['id']}/pause", {}),
-              (f"/v1/skus/{deal['sku_id']}/stock/receive", {"quantity": 5}),
-              (f"/v1/orders/{opened['order']['id']}/refunds", {}),
-              (f"/v1/products/{product}/skus",
-               {"code": "X-1", "title": "x", "list_price_minor": 1})]
-    for path, body in writes:
-        assert h.client.post(path, headers=f.auth(m2), json=body).status_code == 404, path
-    for listing in ("/v1/orders", "/v1/groups", "/v1/products", "/v1/deals"):
-        assert h.client.get(listing, headers=f.auth(m2)).json()["data"] == [], listing
-    assert h.client.get("/v1/events", headers=f.auth(m2)).json() == []
-    assert h.client.get(f"/v1/deals/{deal['id']}", headers=f.auth(m1)).json()["paused"] is False
-
-
 def test_malformed_input_gets_problem_json(h):
     m = f.merchant(h)
     r = h.client.post("/v1/products", headers=f.auth(m) | {"Content-Type": "application/json"},
@@ -169,3 +141,20 @@ def test_malformed_input_gets_problem_json(h):
     assert r.status_code == 422
     r = h.client.get("/v1/products", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
+
+
+def test_idempotency_key_expires_after_its_lifetime(h):
+    m = f.merchant(h)
+    deal = f.deal(h, m)
+    a = f.shopper(h, m)
+    headers = f.auth(a) | {"Idempotency-Key": "k-expiring"}
+    first = h.client.post("/v1/me/groups", headers=headers, json={"deal_id": deal["id"]})
+    h.advance(hours=23)
+    kept = h.client.post("/v1/me/groups", headers=headers, json={"deal_id": deal["id"]})
+    assert kept.headers.get("idempotent-replayed") == "true"
+    assert kept.json()["order"]["id"] == first.json()["order"]["id"]
+    h.advance(hours=2)
+    again = h.client.post("/v1/me/groups", headers=headers, json={"deal_id": deal["id"]})
+    assert "idempotent-replayed" not in again.headers
+    assert again.status_code == 201, again.text
+    assert again.json()["order"]["id"] != first.json()["order"]["id"]

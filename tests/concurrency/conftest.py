@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +16,10 @@ import httpx
 import psycopg
 import pytest
 
+from pintuan import container as containers
 from pintuan import migrate
+from pintuan.core.settings import Settings
+from pintuan.merchants import service as merchants
 from tests.conftest import PG_URL
 
 ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
@@ -90,3 +93,37 @@ def setup_deal(client: httpx.Client, admin: dict[str, str], *, code: str, stock:
     r = client.post("/v1/deals", headers=admin, json=body | deal)
     assert r.status_code == 201, r.text
     return sku, r.json()["id"]
+
+
+def merchant(server: Server, slug: str = "race-tea") -> tuple[str, dict[str, str]]:
+    """A merchant made straight in the server's database; returns (slug, auth header)."""
+    c = containers.build(Settings(database_url=server.database_url, secret_key="conc-secret"))
+    with c.db.write() as session:
+        tx = c.tx(session)
+        m = merchants.create_merchant(tx, name="Race Tea", slug=slug)
+        key = merchants.issue_key(tx, merchant_id=m.id, label="race")
+    c.db.engine.dispose()
+    return m.slug, {"Authorization": f"Bearer {key.secret}"}
+
+
+def shopper(client: httpx.Client, slug: str, n: int) -> dict[str, str]:
+    r = client.post(f"/v1/stores/{slug}/shoppers", json={
+        "email": f"racer{n}@example.com", "name": f"Racer{n}", "password": "correct horse"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def pay(client: httpx.Client, who: dict[str, str], order_id: str) -> None:
+    """Start a sandbox payment and approve it on the hosted page."""
+    r = client.post(f"/v1/me/orders/{order_id}/payments", headers=who, json={})
+    assert r.status_code == 201, r.text
+    client.post(f"/sandbox/checkout/{r.json()['checkout_url'].rsplit('/', 1)[1]}/approve")
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")

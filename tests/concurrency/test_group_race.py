@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import psycopg
 
-from pintuan import container as containers
-from pintuan.core.settings import Settings
-from pintuan.merchants import service as merchants
-from tests.concurrency.conftest import setup_deal
-
-
-def _merchant(server) -> tuple[str, str]:
-    c = containers.build(Settings(database_url=server.database_url, secret_key="conc-secret"))
-    with c.db.write() as session:
-        tx = c.tx(session)
-        m = merchants.create_merchant(tx, name="Race Tea", slug="race-tea")
-        key = merchants.issue_key(tx, merchant_id=m.id, label="race")
-    c.db.engine.dispose()
-    return m.slug, key.secret
-
-
-def _shopper(client: httpx.Client, slug: str, n: int) -> dict[str, str]:
-    r = client.post(f"/v1/stores/{slug}/shoppers", json={
-        "email": f"racer{n}@example.com", "name": f"Racer{n}", "password": "correct horse"})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
-
-
-def _wait(predicate, timeout: float = 20.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
+from tests.concurrency.conftest import merchant, pay, setup_deal, shopper, wait_for
 
 
 def test_fifty_shoppers_race_for_the_last_two_seats(server):
-    slug, key = _merchant(server)
-    admin = {"Authorization": f"Bearer {key}"}
+    slug, admin = merchant(server)
     with httpx.Client(base_url=server.url, timeout=30) as client:
         sku, deal = setup_deal(client, admin, code="RACE", stock=1000, team_size=5,
                                quota=1000, overflow="reject")
-        shoppers = [_shopper(client, slug, n) for n in range(53)]
+        shoppers = [shopper(client, slug, n) for n in range(53)]
         opened = client.post("/v1/me/groups", headers=shoppers[0], json={"deal_id": deal})
         gid = opened.json()["group"]["id"]
         orders = {0: opened.json()["order"]["id"]}
@@ -74,11 +43,9 @@ def test_fifty_shoppers_race_for_the_last_two_seats(server):
         assert group["seats_taken"] == 5
         assert len(group["members"]) == 5
         for i, order_id in orders.items():
-            p = client.post(f"/v1/me/orders/{order_id}/payments", headers=shoppers[i], json={})
-            sandbox_id = p.json()["checkout_url"].rsplit("/", 1)[1]
-            client.post(f"/sandbox/checkout/{sandbox_id}/approve")
-        _wait(lambda: client.get(f"/v1/groups/{gid}", headers=admin).json()["status"]
-              == "completed")
+            pay(client, shoppers[i], order_id)
+        wait_for(lambda: client.get(f"/v1/groups/{gid}", headers=admin).json()["status"]
+                 == "completed")
         stock = client.get(f"/v1/skus/{sku}/stock", headers=admin).json()["levels"][0]
         assert (stock["sold"], stock["reserved"], stock["available"]) == (5, 0, 995)
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query
 from pintuan.catalog import service, store
 from pintuan.catalog.schemas import (
     MovementOut,
+    PriceIn,
+    PricePointOut,
     ProductIn,
     ProductOut,
     ReceiveIn,
@@ -73,6 +75,19 @@ def add_sku(product_id: str, body: SkuIn, m: Merchant, c: ContainerDep) -> SkuOu
 def get_sku(sku_id: str, m: Merchant, c: ContainerDep) -> SkuOut:
     return read(c, lambda tx: SkuOut.model_validate(
         service.get_sku(tx, merchant_id=m.merchant_id, sku_id=sku_id)))
+
+
+@router.post("/skus/{sku_id}/price", response_model=SkuOut)
+def set_price(sku_id: str, body: PriceIn, m: Merchant, c: ContainerDep) -> SkuOut:
+    return write(c, lambda tx: SkuOut.model_validate(service.set_list_price(
+        tx, merchant_id=m.merchant_id, sku_id=sku_id, price_minor=body.list_price_minor)))
+
+
+@router.get("/skus/{sku_id}/prices", response_model=list[PricePointOut])
+def price_history(sku_id: str, m: Merchant, c: ContainerDep) -> list[PricePointOut]:
+    return read(c, lambda tx: [PricePointOut(effective_at=at, price_minor=p) for at, p in
+                               service.price_history(tx, merchant_id=m.merchant_id,
+                                                     sku_id=sku_id)])
 
 
 @router.post("/skus/{sku_id}/stock/receive", response_model=StockLevelOut)

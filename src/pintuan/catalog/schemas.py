@@ -32,6 +32,15 @@ class ReceiveIn(Request):
     note: str | None = Field(default=None, max_length=200)
 
 
+class PriceIn(Request):
+    list_price_minor: int = Price
+
+
+class PricePointOut(Resource):
+    price_minor: int
+    effective_at: datetime
+
+
 class SkuOut(Resource):
     id: str
     product_id: str

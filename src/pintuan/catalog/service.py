@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pintuan.catalog import store
 from pintuan.catalog.model import Counters, Movement, check_quantity
-from pintuan.catalog.store import LocationRow, ProductRow, SkuRow, StockLevelRow
+from pintuan.catalog.store import LocationRow, ProductRow, SkuPriceRow, SkuRow, StockLevelRow
 from pintuan.core.errors import Conflict, NotFound, ValidationFailed
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
@@ -51,7 +52,29 @@ def add_sku(tx: Tx, *, merchant_id: str, currency: str, product_id: str, spec: S
                  currency=currency, created_at=tx.now())
     store.add(tx, sku)
     tx.session.flush()
+    _record_price(tx, sku)
     return sku
+
+
+def _record_price(tx: Tx, sku: SkuRow) -> None:
+    store.add(tx, SkuPriceRow(id=new_id("prc"), merchant_id=sku.merchant_id, sku_id=sku.id,
+                              price_minor=sku.list_price_minor, effective_at=tx.now()))
+
+
+def set_list_price(tx: Tx, *, merchant_id: str, sku_id: str, price_minor: int) -> SkuRow:
+    """Change a SKU's list price; every change is kept in its price history."""
+    sku = get_sku(tx, merchant_id=merchant_id, sku_id=sku_id)
+    if price_minor < 0:
+        raise ValidationFailed("list price must not be negative", code="bad_price")
+    if price_minor != sku.list_price_minor:
+        sku.list_price_minor = price_minor
+        _record_price(tx, sku)
+    return sku
+
+
+def price_history(tx: Tx, *, merchant_id: str, sku_id: str) -> list[tuple[datetime, int]]:
+    get_sku(tx, merchant_id=merchant_id, sku_id=sku_id)
+    return store.price_history(tx, sku_id)
 
 
 def get_product(tx: Tx, *, merchant_id: str, product_id: str) -> ProductRow:
@@ -84,6 +107,13 @@ def level_for(tx: Tx, *, merchant_id: str, sku_id: str, location_id: str | None)
                               location_id=location.id)
         store.add(tx, level)
         tx.session.flush()
+    return level
+
+
+def level_by_id(tx: Tx, *, level_id: str) -> StockLevelRow:
+    level = tx.session.get(StockLevelRow, level_id)
+    if level is None:
+        raise NotFound(f"no stock level {level_id}", code="stock_level_not_found")
     return level
 
 

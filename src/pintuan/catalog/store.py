@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.catalog.model import DELTAS, Movement
-from pintuan.core.db import Base, table, updated_one
+from pintuan.core.db import Base, BigInt, table, updated_one
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 
@@ -47,9 +48,22 @@ class SkuRow(Base):
     product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
-    list_price_minor: Mapped[int]
+    list_price_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
+
+
+class SkuPriceRow(Base):
+    """Append-only history of a SKU's list price (prior-price rules read it)."""
+
+    __tablename__ = "sku_prices"
+    __table_args__ = (Index("ix_sku_prices_sku", "sku_id", "effective_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    sku_id: Mapped[str] = mapped_column(ForeignKey("skus.id"))
+    price_minor: Mapped[int] = mapped_column(BigInteger)  # up to 10**12 minor units
+    effective_at: Mapped[datetime]
 
 
 class LocationRow(Base):
@@ -77,11 +91,11 @@ class StockLevelRow(Base):
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
     sku_id: Mapped[str] = mapped_column(ForeignKey("skus.id"))
     location_id: Mapped[str] = mapped_column(ForeignKey("locations.id"))
-    received: Mapped[int] = mapped_column(default=0)
-    available: Mapped[int] = mapped_column(default=0)
-    reserved: Mapped[int] = mapped_column(default=0)
-    sold: Mapped[int] = mapped_column(default=0)
-    returned: Mapped[int] = mapped_column(default=0)
+    received: Mapped[BigInt] = mapped_column(default=0)
+    available: Mapped[BigInt] = mapped_column(default=0)
+    reserved: Mapped[BigInt] = mapped_column(default=0)
+    sold: Mapped[BigInt] = mapped_column(default=0)
+    returned: Mapped[BigInt] = mapped_column(default=0)
 
 
 class StockMovementRow(Base):
@@ -131,6 +145,12 @@ def skus_of(tx: Tx, merchant_id: str, product_ids: list[str]) -> list[SkuRow]:
     stmt = select(SkuRow).where(SkuRow.merchant_id == merchant_id,
                                 SkuRow.product_id.in_(product_ids))
     return list(tx.session.scalars(stmt.order_by(SkuRow.id)))
+
+
+def price_history(tx: Tx, sku_id: str) -> list[tuple[datetime, int]]:
+    stmt = (select(SkuPriceRow.effective_at, SkuPriceRow.price_minor)
+            .where(SkuPriceRow.sku_id == sku_id).order_by(SkuPriceRow.effective_at))
+    return [(r.effective_at, r.price_minor) for r in tx.session.execute(stmt)]
 
 
 def default_location(tx: Tx, merchant_id: str) -> LocationRow | None:

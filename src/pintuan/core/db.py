@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
-from sqlalchemy import DateTime, Engine, MetaData, Table, Update, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, Table, Update, create_engine, event
 from sqlalchemy.engine import Connection, CursorResult
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from pintuan.core.clock import as_utc
@@ -30,6 +30,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Amounts in minor units and unbounded running totals: 64-bit, since a price may reach 10**12.
+BigInt = Annotated[int, mapped_column(BigInteger)]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -132,22 +136,50 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on either backend; True when a row was inserted.
 
     On PostgreSQL a concurrent insert of the same key waits for the other transaction and
     then does nothing, so the caller can read the winner's row afterwards.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    stmt = _insert(session, table).values(**values).on_conflict_do_nothing()
     key = next(iter(table.primary_key.columns))
     return session.execute(stmt.returning(key)).first() is not None
+
+
+def upsert(session: Session, table: Any, *, key: dict[str, Any], values: dict[str, Any],
+           update: list[str]) -> None:
+    """INSERT the row, or, when a row with the same key exists, UPDATE its update columns;
+    one statement on either backend (key names the columns of a unique index)."""
+    stmt = _insert(session, table).values(**key, **values)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key),
+                                      set_={c: stmt.excluded[c] for c in update})
+    session.execute(stmt)
+
+
+def add_within_limit(session: Session, table: Any, *, key: dict[str, Any], column: str,
+                     amount: int, limit: int) -> bool:
+    """Add amount to a counter row (created at amount when missing) if the sum stays within
+    limit, in one guarded upsert; True when it was added."""
+    if amount > limit:
+        return False
+    counter = table.c[column]
+    stmt = _insert(session, table).values(**key, **{column: amount})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key), set_={column: counter + stmt.excluded[column]},
+        where=counter + stmt.excluded[column] <= limit)
+    return session.execute(stmt.returning(counter)).first() is not None
 
 
 def table(model: type[Base]) -> Table:

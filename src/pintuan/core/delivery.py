@@ -96,6 +96,11 @@ def claim_due(tx: Tx, limit: int = 20) -> list[DeliveryRow]:
     return rows
 
 
+def _excerpt(text: str) -> str:
+    """What a receiver said, fit to store: 500 characters, NUL replaced (PostgreSQL refuses it)."""
+    return text[:500].replace("\x00", "\ufffd")
+
+
 def send(client: httpx.Client, box: SecretBox, row: DeliveryRow, *, now: int) -> Outcome:
     body = row.payload.encode()
     headers = {
@@ -107,12 +112,12 @@ def send(client: httpx.Client, box: SecretBox, row: DeliveryRow, *, now: int) ->
     }
     started = time.perf_counter()
     try:
-        response = client.post(row.url, content=body, headers=headers, timeout=10.0)
+        response = client.post(row.url, content=body, headers=headers)
     except httpx.HTTPError as exc:
         took = int((time.perf_counter() - started) * 1000)
-        return Outcome(None, took, f"{type(exc).__name__}: {exc}"[:500], None)
+        return Outcome(None, took, _excerpt(f"{type(exc).__name__}: {exc}"), None)
     took = int((time.perf_counter() - started) * 1000)
-    return Outcome(response.status_code, took, None, response.text[:500])
+    return Outcome(response.status_code, took, None, _excerpt(response.text))
 
 
 def record(tx: Tx, *, delivery_id: str, outcome: Outcome, max_attempts: int) -> None:

@@ -1,7 +1,9 @@
 """``Idempotency-Key``: the same key and body replays the first answer; another body is refused.
 
 The key row is written in the same transaction as the change it guards, and the answer (an
-error answer included) is stored with it, so a retry after a timeout never acts twice.
+error answer included) is stored with it, so a retry after a timeout never acts twice. Keys
+are kept for ``Settings.idempotency_key_hours`` (24 by default, as Stripe does); the worker
+purges older ones, after which the same key acts again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, select
+from sqlalchemy import JSON, Index, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, Database, insert_ignore
@@ -23,6 +25,7 @@ Outcome = tuple[int, Any]
 
 class IdempotencyRow(Base):
     __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_created", "created_at"),)
 
     scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
@@ -64,8 +67,8 @@ def run(
         tx = make_tx(session)
         if key is None:
             return action(tx)
-        if not 1 <= len(key) <= 255:
-            raise ValidationFailed("Idempotency-Key must be 1-255 characters",
+        if not 1 <= len(key) <= 255 or "\x00" in key:
+            raise ValidationFailed("Idempotency-Key must be 1-255 characters, none of them NUL",
                                    code="bad_idempotency_key")
         inserted = insert_ignore(
             session,
@@ -86,3 +89,9 @@ def run(
         assert row is not None
         row.status_code, row.response = status, body
         return status, body
+
+
+def purge(tx: Tx, *, older_than: datetime) -> int:
+    """Forget keys created before older_than; how many were removed."""
+    stmt = delete(IdempotencyRow).where(IdempotencyRow.created_at < older_than)
+    return int(getattr(tx.session.execute(stmt), "rowcount", 0) or 0)

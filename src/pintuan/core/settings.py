@@ -25,3 +25,11 @@ class Settings(BaseSettings):
     webhook_tolerance_seconds: int = 300
     webhook_max_attempts: int = 8
     sse_poll_seconds: float = 0.5
+    idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
+    purge_interval_seconds: float = Field(default=600, gt=0)
+    flash_ip_rate: float = Field(default=50, ge=0, description="Flash-sale buys per second "
+                                 "per client IP and process (bursts of twice that); 0 = off.")
+    flash_shopper_rate: float = Field(default=2, ge=0, description="Flash-sale buys per "
+                                      "second per shopper token and process; 0 = off.")
+    flash_queue_max: int = Field(default=20_000, ge=1, description="Buys waiting per item "
+                                 "and process before new ones are told to retry (429).")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Index, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, table, upsert
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 
@@ -35,14 +35,9 @@ class TimerRow(Base):
 
 
 def schedule(tx: Tx, *, kind: str, ref: str, due_at: datetime) -> None:
-    """Schedule (or move) the one timer of this kind for ref."""
-    existing = tx.session.scalar(
-        select(TimerRow).where(TimerRow.kind == kind, TimerRow.ref == ref)
-    )
-    if existing is not None:
-        existing.due_at = due_at
-        return
-    tx.session.add(TimerRow(id=new_id("tmr"), kind=kind, ref=ref, due_at=due_at))
+    """Schedule (or move) the one timer of this kind for ref, in one statement."""
+    upsert(tx.session, table(TimerRow), key={"kind": kind, "ref": ref},
+           values={"id": new_id("tmr"), "due_at": due_at, "attempts": 0}, update=["due_at"])
 
 
 def cancel(tx: Tx, *, kind: str, ref: str) -> None:

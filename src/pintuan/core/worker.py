@@ -1,4 +1,4 @@
-"""The worker: due timers, outbox dispatch and outbound deliveries.
+"""The worker: due timers, outbox dispatch, outbound deliveries and housekeeping.
 
 It runs as a thread inside ``pintuan serve`` by default, or alone as ``pintuan worker``;
 several may run at once against PostgreSQL (rows are claimed with SKIP LOCKED).
@@ -10,10 +10,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import httpx
 
-from pintuan.core import delivery, outbox, timers
+from pintuan.core import delivery, idempotency, outbox, timers
 from pintuan.core.clock import Clock
 from pintuan.core.db import Database
 from pintuan.core.outbox import EventRow
@@ -23,6 +24,8 @@ from pintuan.core.tx import Tx
 
 log = logging.getLogger("pintuan.worker")
 
+BUSY_PASS = 100
+TRICKLE_WAIT = 0.05
 EventConsumer = Callable[[Tx, list[EventRow]], None]
 
 
@@ -36,6 +39,7 @@ class Worker:
     event_consumers: list[EventConsumer]
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _next_purge: datetime | None = None
 
     def tx(self, session: object) -> Tx:
         return Tx(session=session, clock=self.clock, settings=self.settings)  # type: ignore[arg-type]
@@ -82,9 +86,20 @@ class Worker:
                                 max_attempts=self.settings.webhook_max_attempts)
         return len(due)
 
+    def purge_expired(self) -> int:
+        """Every ``purge_interval_seconds``: forget idempotency keys past their lifetime."""
+        now = self.clock.now()
+        if self._next_purge is not None and now < self._next_purge:
+            return 0
+        self._next_purge = now + timedelta(seconds=self.settings.purge_interval_seconds)
+        cutoff = now - timedelta(hours=self.settings.idempotency_key_hours)
+        with self.db.write() as session:
+            return idempotency.purge(self.tx(session), older_than=cutoff)
+
     def run_once(self) -> int:
-        """One pass over all three queues; how much work it did."""
-        return self.run_timers() + self.dispatch_events() + self.send_deliveries()
+        """One pass over the queues and housekeeping; how much work it did."""
+        return (self.run_timers() + self.dispatch_events() + self.send_deliveries()
+                + self.purge_expired())
 
     def drain(self, rounds: int = 20) -> None:
         """Run passes until there is nothing left to do (tests, and the CLI's demo)."""
@@ -101,6 +116,10 @@ class Worker:
                 busy = 0
             if not busy:
                 self._stop.wait(self.settings.worker_interval_seconds)
+            elif busy < BUSY_PASS:
+                # A trickle of work (a flash sale's stream of orders): let it gather, so each
+                # pass takes a batch instead of spinning three transactions per few events.
+                self._stop.wait(min(self.settings.worker_interval_seconds, TRICKLE_WAIT))
 
     def start(self) -> None:
         self._stop.clear()

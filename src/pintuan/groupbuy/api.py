@@ -25,13 +25,14 @@ from pintuan.groupbuy.schemas import (
     StoreDealOut,
 )
 from pintuan.groupbuy.service import Joined
-from pintuan.groupbuy.views import group_out
+from pintuan.groupbuy.views import group_out, group_outs
 from pintuan.http import (
     ContainerDep,
     Merchant,
     RawBody,
     Shopper,
     container,
+    order_context,
     read,
     write,
     write_idempotent,
@@ -86,7 +87,7 @@ def list_groups(m: Merchant, c: ContainerDep, deal_id: str | None = Query(None, 
     def action(tx: Tx) -> Page[GroupOut]:
         rows = store.groups(tx, m.merchant_id, deal_id=deal_id, status=status, after=after,
                             limit=limit + 1)
-        return Page(data=[group_out(tx, g) for g in rows[:limit]], has_more=len(rows) > limit)
+        return Page(data=group_outs(tx, rows[:limit]), has_more=len(rows) > limit)
     return read(c, action)
 
 
@@ -97,7 +98,8 @@ def get_group(group_id: str, m: Merchant, c: ContainerDep) -> GroupOut:
 
 
 def _joined_out(tx: Tx, joined: Joined) -> JoinedOut:
-    return JoinedOut(group=group_out(tx, joined.group), order=order_out(tx, joined.order),
+    return JoinedOut(group=group_out(tx, joined.group, joined.members),
+                     order=order_out(tx, joined.order, detail=False),
                      member_id=joined.member_id, redirected_from=joined.redirected_from)
 
 
@@ -107,7 +109,9 @@ def open_group(body: OpenIn, request: Request, raw: RawBody, s: Shopper,
     return write_idempotent(c, request, raw, scope=f"{s.shopper_id}:open", action=lambda tx:
                             _joined_out(tx, service.open_group(
                                 tx, merchant_id=s.merchant_id, shopper_id=s.shopper_id,
-                                deal_id=body.deal_id, quantity=body.quantity)))
+                                deal_id=body.deal_id, quantity=body.quantity,
+                                context=order_context(request, ref=body.ref,
+                                                      code=body.creator_code))))
 
 
 @router.post("/me/groups/{group_ref}/join", status_code=201, response_model=JoinedOut,
@@ -117,7 +121,9 @@ def join_group(group_ref: str, body: JoinIn, request: Request, raw: RawBody, s: 
     return write_idempotent(c, request, raw, scope=f"{s.shopper_id}:join", action=lambda tx:
                             _joined_out(tx, service.join_group(
                                 tx, merchant_id=s.merchant_id, shopper_id=s.shopper_id,
-                                group_ref=group_ref, quantity=body.quantity)))
+                                group_ref=group_ref, quantity=body.quantity,
+                                context=order_context(request, ref=body.ref,
+                                                      code=body.creator_code))))
 
 
 @router.post("/me/groups/{group_ref}/leave", response_model=GroupOut, tags=["shopper"])
@@ -128,18 +134,19 @@ def leave_group(group_ref: str, s: Shopper, c: ContainerDep) -> GroupOut:
 
 @router.get("/me/groups", response_model=list[GroupOut], tags=["shopper"])
 def my_groups(s: Shopper, c: ContainerDep) -> list[GroupOut]:
-    return read(c, lambda tx: [group_out(tx, g)
-                               for g in store.groups_of_shopper(tx, s.shopper_id, limit=50)])
+    return read(c, lambda tx: group_outs(tx, store.groups_of_shopper(tx, s.shopper_id, limit=50)))
 
 
 @router.get("/stores/{slug}/deals", response_model=list[StoreDealOut], tags=["storefront"])
 def store_deals(slug: str, c: ContainerDep) -> list[StoreDealOut]:
     def action(tx: Tx) -> list[StoreDealOut]:
         merchant = merchants.merchant_by_slug(tx, slug)
+        live = store.live_deals(tx, merchant.id, tx.now())
+        groups = store.open_groups_of_deals(tx, [d.id for d in live], per_deal=20)
+        views = {g.id: g for g in group_outs(tx, groups)}
         return [StoreDealOut(**DealOut.model_validate(d).model_dump(),
-                             open_groups=[group_out(tx, g)
-                                          for g in store.open_groups_of_deal(tx, d.id)[:20]])
-                for d in store.live_deals(tx, merchant.id, tx.now())]
+                             open_groups=[views[g.id] for g in groups if g.deal_id == d.id])
+                for d in live]
     return read(c, action)
 
 

@@ -40,9 +40,23 @@ class Loaded:
 def load(tx: Tx, group_id: str) -> Loaded:
     row = store.get_group(tx, group_id, lock=True)
     assert row is not None
+    return load_locked(tx, row)
+
+
+def load_locked(tx: Tx, row: GroupRow) -> Loaded:
+    """The aggregate of a group row this transaction has locked."""
     deal = store.get_deal(tx, row.deal_id)
     assert deal is not None
-    member_rows = store.members(tx, row.id)
+    return _loaded(row, store.members(tx, row.id), deal)
+
+
+def loaded_new(row: GroupRow, deal: DealRow) -> Loaded:
+    """The aggregate of a group opened in this transaction: no members yet, nobody else
+    can see it."""
+    return _loaded(row, [], deal)
+
+
+def _loaded(row: GroupRow, member_rows: list[MemberRow], deal: DealRow) -> Loaded:
     group = store.to_model(row, member_rows)
     return Loaded(row=row, member_rows=member_rows, group=group, deal=deal,
                   before={m.id: m.status for m in group.members},

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from pintuan.groupbuy.model import MAX_TEAM, MIN_TEAM, Overflow
 from pintuan.orders.schemas import OrderOut
-from pintuan.schemas import Request, Resource
+from pintuan.schemas import Request, Resource, UtcDatetime
 
 Money = Field(ge=0, le=10**12)
 Limit = Field(ge=1, le=10_000)
@@ -21,8 +21,8 @@ class DealIn(Request):
     leader_price_minor: int | None = Field(default=None, ge=0, le=10**12)
     team_size: int = Field(ge=MIN_TEAM, le=MAX_TEAM)
     join_window_seconds: int = Field(default=24 * 3600, ge=1, le=30 * 24 * 3600)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
     per_order_limit: int = Field(default=1, ge=1, le=10_000)
     per_shopper_limit: int = Field(default=1, ge=1, le=10_000)
     quota: int = Field(ge=1, le=10_000_000)
@@ -88,12 +88,19 @@ class StoreDealOut(DealOut):
     open_groups: list[GroupOut]
 
 
-class OpenIn(Request):
+class Referral(Request):
+    ref: str | None = Field(default=None, max_length=64, description="The referral visitor "
+                            "token (the `pt_ref` cookie), for clients that keep no cookies.")
+    creator_code: str | None = Field(default=None, max_length=32,
+                                     description="A creator's code typed at checkout.")
+
+
+class OpenIn(Referral):
     deal_id: str = Field(min_length=1, max_length=40)
     quantity: int = Field(default=1, ge=1, le=10_000)
 
 
-class JoinIn(Request):
+class JoinIn(Referral):
     quantity: int = Field(default=1, ge=1, le=10_000)
 
 

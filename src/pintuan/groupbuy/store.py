@@ -9,13 +9,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    func,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, insert_ignore, table, updated_one
+from pintuan.core.db import Base, BigInt, add_within_limit, table, updated_one
 from pintuan.core.tx import Tx
 from pintuan.groupbuy.model import DealTerms, Group, GroupStatus, Member, MemberStatus, Overflow
 
@@ -33,9 +34,9 @@ class DealRow(Base):
     stock_level_id: Mapped[str] = mapped_column(ForeignKey("stock_levels.id"))
     title: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3))
-    list_price_minor: Mapped[int]
-    group_price_minor: Mapped[int]
-    leader_price_minor: Mapped[int | None]
+    list_price_minor: Mapped[BigInt]
+    group_price_minor: Mapped[BigInt]
+    leader_price_minor: Mapped[BigInt | None]
     team_size: Mapped[int]
     join_window_seconds: Mapped[int]
     starts_at: Mapped[datetime]
@@ -153,14 +154,9 @@ def return_quota(tx: Tx, deal_id: str, units: int) -> None:
 
 
 def take_usage(tx: Tx, deal_id: str, shopper_id: str, units: int, limit: int) -> bool:
-    insert_ignore(tx.session, UsageRow.__table__,
-                  {"deal_id": deal_id, "shopper_id": shopper_id, "units": 0})
-    cols = table(UsageRow).c
-    stmt = (update(table(UsageRow))
-            .where(cols.deal_id == deal_id, cols.shopper_id == shopper_id,
-                   cols.units + units <= limit)
-            .values(units=cols.units + units))
-    return updated_one(tx.session, stmt)
+    return add_within_limit(tx.session, table(UsageRow),
+                            key={"deal_id": deal_id, "shopper_id": shopper_id}, column="units",
+                            amount=units, limit=limit)
 
 
 def return_usage(tx: Tx, deal_id: str, shopper_id: str, units: int) -> None:
@@ -180,8 +176,11 @@ def get_group(tx: Tx, group_id: str, *, merchant_id: str | None = None,
     return tx.session.scalar(stmt.execution_options(populate_existing=True))
 
 
-def group_by_token(tx: Tx, token: str) -> GroupRow | None:
-    return tx.session.scalar(select(GroupRow).where(GroupRow.share_token == token))
+def group_by_token(tx: Tx, token: str, *, lock: bool = False) -> GroupRow | None:
+    stmt = select(GroupRow).where(GroupRow.share_token == token)
+    if lock:
+        stmt = stmt.with_for_update()
+    return tx.session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def group_of_order(tx: Tx, order_id: str) -> str | None:
@@ -219,6 +218,18 @@ def members(tx: Tx, group_id: str) -> list[MemberRow]:
     return list(tx.session.scalars(stmt.execution_options(populate_existing=True)))
 
 
+def members_of(tx: Tx, group_ids: list[str]) -> dict[str, list[MemberRow]]:
+    """Members of several groups in one query, each group's in join order."""
+    out: dict[str, list[MemberRow]] = {g: [] for g in group_ids}
+    if not group_ids:
+        return out
+    stmt = (select(MemberRow).where(MemberRow.group_id.in_(group_ids))
+            .order_by(MemberRow.joined_at, MemberRow.id))
+    for m in tx.session.scalars(stmt):
+        out[m.group_id].append(m)
+    return out
+
+
 def to_model(row: GroupRow, member_rows: list[MemberRow]) -> Group:
     return Group(
         id=row.id, size=row.size, status=GroupStatus(row.status), opened_at=row.opened_at,
@@ -232,15 +243,18 @@ def to_model(row: GroupRow, member_rows: list[MemberRow]) -> Group:
 
 
 def save(tx: Tx, row: GroupRow, member_rows: list[MemberRow], group: Group) -> None:
-    """Write the aggregate back: changed members, new members, the group's counters."""
+    """Write the aggregate back: changed members, new members (appended to member_rows),
+    the group's counters."""
     by_id = {m.id: m for m in member_rows}
     for m in group.members:
         existing = by_id.get(m.id)
         if existing is None:
-            tx.session.add(MemberRow(
+            added = MemberRow(
                 id=m.id, merchant_id=row.merchant_id, group_id=row.id, shopper_id=m.shopper_id,
                 order_id=m.order_id, status=m.status.value, is_leader=m.is_leader,
-                quantity=m.quantity, joined_at=m.joined_at, paid_at=m.paid_at))
+                quantity=m.quantity, joined_at=m.joined_at, paid_at=m.paid_at)
+            tx.session.add(added)
+            member_rows.append(added)
             continue
         existing.status, existing.is_leader = m.status.value, m.is_leader
         existing.paid_at, existing.order_id = m.paid_at, m.order_id
@@ -256,6 +270,20 @@ def open_groups_of_deal(tx: Tx, deal_id: str) -> list[GroupRow]:
     stmt = select(GroupRow).where(GroupRow.deal_id == deal_id,
                                   GroupRow.status == GroupStatus.OPEN.value)
     return list(tx.session.scalars(stmt.order_by(GroupRow.deadline_at)))
+
+
+def open_groups_of_deals(tx: Tx, deal_ids: list[str], *, per_deal: int) -> list[GroupRow]:
+    """The open groups of several deals, at most per_deal each, soonest deadline first."""
+    if not deal_ids:
+        return []
+    rank = func.row_number().over(partition_by=GroupRow.deal_id,
+                                  order_by=(GroupRow.deadline_at, GroupRow.id)).label("rank")
+    ranked = (select(GroupRow.id, rank)
+              .where(GroupRow.deal_id.in_(deal_ids), GroupRow.status == GroupStatus.OPEN.value)
+              .subquery())
+    stmt = (select(GroupRow).join(ranked, ranked.c.id == GroupRow.id)
+            .where(ranked.c.rank <= per_deal).order_by(GroupRow.deadline_at, GroupRow.id))
+    return list(tx.session.scalars(stmt))
 
 
 def version(tx: Tx, group_id: str) -> int | None:

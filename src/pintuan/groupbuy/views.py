@@ -24,6 +24,18 @@ def share_url(tx: Tx, row: GroupRow) -> str:
 def group_out(tx: Tx, row: GroupRow, member_rows: list[MemberRow] | None = None) -> GroupOut:
     members = store.members(tx, row.id) if member_rows is None else member_rows
     names = shoppers.names(tx, [m.shopper_id for m in members if m.shopper_id])
+    return _view(tx, row, members, names)
+
+
+def group_outs(tx: Tx, rows: list[GroupRow]) -> list[GroupOut]:
+    """Several groups with two queries in all (members, then names)."""
+    by_group = store.members_of(tx, [r.id for r in rows])
+    names = shoppers.names(tx, sorted({m.shopper_id for ms in by_group.values() for m in ms
+                                       if m.shopper_id}))
+    return [_view(tx, r, by_group[r.id], names) for r in rows]
+
+
+def _view(tx: Tx, row: GroupRow, members: list[MemberRow], names: dict[str, str]) -> GroupOut:
     shown = [m for m in members if m.status in SHOWN]
     left = max(0, int((row.deadline_at - tx.now()).total_seconds()))
     return GroupOut(

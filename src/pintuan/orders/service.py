@@ -9,6 +9,7 @@ That is why ``cancel`` lets the kind hook give back deal quota before stock move
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -35,14 +36,31 @@ class KindHooks(Protocol):
 
 
 _HOOKS: dict[str, KindHooks] = {}
+_HOLDS_STOCK: set[str] = set()
 
 
-def register_kind(kind: str, hooks: KindHooks) -> None:
+def register_kind(kind: str, hooks: KindHooks, *, kind_holds_stock: bool = False) -> None:
+    """``kind_holds_stock``: the kind reserved the units itself (a flash-sale quota), so a
+    cancelled order leaves stock to its ``on_cancelled`` hook instead of releasing it."""
     _HOOKS[kind] = hooks
+    if kind_holds_stock:
+        _HOLDS_STOCK.add(kind)
 
 
 def hooks_for(order: OrderRow) -> KindHooks | None:
     return _HOOKS.get(order.kind)
+
+
+CreatedListener = Callable[[Tx, OrderRow, Mapping[str, str]], None]
+_CREATED: list[CreatedListener] = []
+
+
+def on_created(listener: CreatedListener) -> None:
+    """Capabilities above orders (creator referrals) see every new order inside its
+    transaction, with the context the ordering request passed through (a referral cookie, a
+    code). A listener that raises a domain error refuses the order."""
+    if listener not in _CREATED:
+        _CREATED.append(listener)
 
 
 @dataclass(frozen=True)
@@ -65,8 +83,17 @@ def _emit(tx: Tx, order: OrderRow, type: str) -> None:
 
 
 def create(tx: Tx, *, merchant_id: str, shopper_id: str, kind: str, ref: str | None,
-           currency: str, lines: list[LineSpec]) -> OrderRow:
-    """A pending order holding its stock until paid or until the hold expires."""
+           currency: str, lines: list[LineSpec],
+           context: Mapping[str, str] | None = None,
+           before_stock: Callable[[OrderRow], None] | None = None) -> OrderRow:
+    """A pending order holding its stock until paid or until the hold expires.
+
+    ``context`` (a referral cookie, a code) goes to the ``on_created`` listeners. Rows shared
+    by many concurrent buyers (a deal's quota, then the stock level) are updated last, so
+    their row locks are held only for the end of the transaction: the order's own rows are
+    flushed first, then ``before_stock`` takes the caller's shared claims (in the lock order
+    deal -> usage), then the stock moves.
+    """
     order_id = new_id("ord")
     total = sum(line.unit_price_minor * line.quantity for line in lines)
     hold_until = tx.now() + timedelta(minutes=tx.settings.hold_minutes)
@@ -82,10 +109,16 @@ def create(tx: Tx, *, merchant_id: str, shopper_id: str, kind: str, ref: str | N
             list_price_minor=line.list_price_minor, unit_price_minor=line.unit_price_minor,
             total_minor=line.unit_price_minor * line.quantity,
         ))
+    timers.schedule(tx, kind=HOLD_TIMER, ref=order_id, due_at=hold_until)
+    for listener in _CREATED:
+        listener(tx, order, context or {})
+    _emit(tx, order, "order.created")
+    if before_stock is not None:
+        before_stock(order)
+    tx.session.flush()
+    for line in lines:
         catalog.move(tx, level=line.level, movement=Movement.RESERVE, quantity=line.quantity,
                      ref=order_id)
-    timers.schedule(tx, kind=HOLD_TIMER, ref=order_id, due_at=hold_until)
-    _emit(tx, order, "order.created")
     return order
 
 
@@ -148,7 +181,8 @@ def cancel(tx: Tx, order: OrderRow, *, reason: str) -> None:
     hooks = hooks_for(order)
     if hooks is not None:
         hooks.on_cancelled(tx, order)
-    _move_lines(tx, order, Movement.RELEASE)
+    if order.kind not in _HOLDS_STOCK:
+        _move_lines(tx, order, Movement.RELEASE)
     timers.cancel(tx, kind=HOLD_TIMER, ref=order.id)
     _emit(tx, order, "order.cancelled")
 
@@ -160,15 +194,16 @@ def release_unsold(tx: Tx, order: OrderRow, *, reason: str) -> None:
     _move_lines(tx, order, Movement.RELEASE)
 
 
-def record_capture_after_close(order: OrderRow, *, amount_minor: int) -> None:
-    """Money arrived for an order that no longer takes it; a refund follows."""
+def record_extra_capture(order: OrderRow, *, amount_minor: int) -> None:
+    """Money arrived for an order that no longer takes it (closed, or already paid); a refund
+    of that payment follows."""
     order.captured_minor += amount_minor
 
 
 def record_refund(tx: Tx, order: OrderRow, *, amount_minor: int) -> None:
     order.refunded_minor += amount_minor
     target = status_after_refund(OrderStatus(order.status), order.captured_minor,
-                                 order.refunded_minor)
+                                 order.refunded_minor, order.total_minor)
     if target.value != order.status:
         _set_status(order, target)
     if order.refunded_minor >= order.captured_minor:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, BigInt
 from pintuan.core.tx import Tx
 
 
@@ -25,9 +25,9 @@ class OrderRow(Base):
     ref: Mapped[str | None] = mapped_column(String(60), default=None)
     status: Mapped[str] = mapped_column(String(24))
     currency: Mapped[str] = mapped_column(String(3))
-    total_minor: Mapped[int]
-    captured_minor: Mapped[int] = mapped_column(default=0)
-    refunded_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[BigInt]
+    captured_minor: Mapped[BigInt] = mapped_column(default=0)
+    refunded_minor: Mapped[BigInt] = mapped_column(default=0)
     hold_expires_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime]
@@ -45,9 +45,9 @@ class OrderLineRow(Base):
     sku_id: Mapped[str] = mapped_column(ForeignKey("skus.id"))
     stock_level_id: Mapped[str] = mapped_column(ForeignKey("stock_levels.id"))
     quantity: Mapped[int]
-    list_price_minor: Mapped[int]
-    unit_price_minor: Mapped[int]
-    total_minor: Mapped[int]
+    list_price_minor: Mapped[BigInt]
+    unit_price_minor: Mapped[BigInt]
+    total_minor: Mapped[BigInt]
 
 
 def add(tx: Tx, row: Base) -> None:

@@ -12,6 +12,8 @@ from pintuan.core.settings import Settings
 from pintuan.core.tx import Tx
 from pintuan.payments.store import PaymentRow, RefundRow
 
+REF_MAX = 80
+
 
 class EventType(enum.StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
@@ -28,6 +30,12 @@ class ProviderEvent:
     type: EventType
     ref: str
     amount_minor: int
+
+    def __post_init__(self) -> None:
+        """Ids fit their columns (80 characters) and hold no NUL; raises ValueError."""
+        for value in (self.id, self.ref):
+            if not 1 <= len(value) <= REF_MAX or "\x00" in value:
+                raise ValueError("a provider event id or reference is empty, too long or has NUL")
 
 
 class PaymentProvider(Protocol):

@@ -17,7 +17,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core import delivery
-from pintuan.core.db import Base
+from pintuan.core.db import Base, BigInt
 from pintuan.core.errors import Conflict, NotFound, ValidationFailed
 from pintuan.core.ids import new_id
 from pintuan.core.secretbox import SecretBox
@@ -38,7 +38,7 @@ class SandboxPaymentRow(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(String(40))
     engine_payment_id: Mapped[str] = mapped_column(String(40), unique=True)
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20))
     return_url: Mapped[str] = mapped_column(String(500))
@@ -52,7 +52,7 @@ class SandboxRefundRow(Base):
     merchant_id: Mapped[str] = mapped_column(String(40))
     payment_id: Mapped[str] = mapped_column(String(40))
     engine_refund_id: Mapped[str] = mapped_column(String(40), unique=True)
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
 

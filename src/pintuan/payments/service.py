@@ -12,7 +12,7 @@ from pintuan.core.errors import Conflict, NotFound, ValidationFailed
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 from pintuan.orders import service as orders
-from pintuan.orders.model import OrderStatus
+from pintuan.orders.model import SOLD, OrderStatus
 from pintuan.orders.store import OrderRow
 from pintuan.payments import provider as providers
 from pintuan.payments import store
@@ -95,9 +95,11 @@ def _apply_payment_event(tx: Tx, *, provider: str, event: ProviderEvent) -> None
                 data={"payment": payment_data(payment)})
     if order.status == OrderStatus.PENDING_PAYMENT.value:
         orders.mark_paid(tx, order, amount_minor=payment.amount_minor)
-    else:
-        orders.record_capture_after_close(order, amount_minor=payment.amount_minor)
-        refund_remaining(tx, order=order, reason="order_closed")
+        return
+    orders.record_extra_capture(order, amount_minor=payment.amount_minor)
+    paid_already = OrderStatus(order.status) in SOLD
+    _refund_payment(tx, payment, payment.amount_minor,
+                    "duplicate_payment" if paid_already else "order_closed")
 
 
 def _apply_refund_event(tx: Tx, *, provider: str, event: ProviderEvent) -> None:

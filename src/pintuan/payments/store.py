@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, table, updated_one
+from pintuan.core.db import Base, BigInt, table, updated_one
 from pintuan.core.tx import Tx
 
 
@@ -21,8 +21,8 @@ class PaymentRow(Base):
     provider: Mapped[str] = mapped_column(String(30))
     provider_ref: Mapped[str | None] = mapped_column(String(80), default=None)
     status: Mapped[str] = mapped_column(String(20))
-    amount_minor: Mapped[int]
-    refunded_minor: Mapped[int] = mapped_column(default=0)
+    amount_minor: Mapped[BigInt]
+    refunded_minor: Mapped[BigInt] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     checkout_url: Mapped[str | None] = mapped_column(String(500), default=None)
     created_at: Mapped[datetime]
@@ -39,7 +39,7 @@ class RefundRow(Base):
     payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
     provider: Mapped[str] = mapped_column(String(30))
     provider_ref: Mapped[str | None] = mapped_column(String(80), default=None)
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
@@ -59,7 +59,7 @@ class MoneyEntryRow(Base):
     payment_id: Mapped[str] = mapped_column(String(40))
     refund_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
 

@@ -85,3 +85,9 @@ def authenticate(tx: Tx, *, token: str) -> ShopperRow:
     if shopper is None:
         raise Unauthorized("invalid shopper token", code="invalid_shopper_token")
     return shopper
+
+
+def authenticate_many(tx: Tx, *, token_hashes: set[str]) -> dict[str, tuple[str, str]]:
+    """Many sessions in one lookup (a flash crowd): token hash -> (shopper id, merchant id)."""
+    rows = store.live_sessions(tx, sorted(token_hashes), tx.now())
+    return {h: (shopper_id, merchant_id) for h, shopper_id, merchant_id in rows}

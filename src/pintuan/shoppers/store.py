@@ -60,3 +60,12 @@ def names(tx: Tx, shopper_ids: list[str]) -> dict[str, str]:
         select(ShopperRow.id, ShopperRow.name).where(ShopperRow.id.in_(shopper_ids))
     )
     return {r.id: r.name for r in rows}
+
+
+def live_sessions(tx: Tx, token_hashes: list[str],
+                  now: datetime) -> list[tuple[str, str, str]]:
+    """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes."""
+    t = ShopperSessionRow
+    stmt = select(t.token_hash, t.shopper_id, t.merchant_id).where(
+        t.token_hash.in_(token_hashes), t.expires_at > now)
+    return [(r[0], r[1], r[2]) for r in tx.session.execute(stmt)]

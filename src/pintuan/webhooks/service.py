@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpx
 import orjson
 
 from pintuan.core import delivery
@@ -27,9 +28,19 @@ class CreatedEndpoint:
     secret: str
 
 
+def _valid_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port != 0  # .port raises ValueError outside 0-65535
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
+            and len(url) <= 500)
+
+
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+    if not _valid_url(url):
         raise ValidationFailed("webhook url must be an http(s) URL of at most 500 characters",
                                code="bad_webhook_url")
 

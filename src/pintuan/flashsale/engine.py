@@ -1,0 +1,216 @@
+"""The batched buy: many shoppers' requests for one item, decided in ONE transaction.
+
+Steps, all inside the caller's transaction (which commits before anyone is answered):
+1. the slot must be live (no writes otherwise);
+2. the shoppers' session tokens are resolved in one SELECT (a flash crowd is mostly shoppers
+   never seen before, so a per-request lookup would cost a round trip each);
+3. Idempotency-Keys are claimed (a key already owned elsewhere is answered by replay);
+4. the per-slot and per-event limit upserts admit the shoppers under their limits;
+5. one guarded UPDATE takes up to the units the admitted asked for (fewer when fewer
+   remain), which go to them in arrival order; the rest give their limits back;
+6. orders (kind ``flashsale``, pending payment), lines, hold timers and one outbox event
+   ``flash_sale.orders_created`` listing them are inserted in bulk; the answers of keyed
+   requests are stored with their keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pintuan.core.errors import Conflict, DomainError, NotFound, Unauthorized
+from pintuan.core.ids import new_id
+from pintuan.core.tx import Tx
+from pintuan.flashsale import hot_store
+from pintuan.flashsale.hot_store import ItemFacts, Key, NewOrders
+from pintuan.flashsale.model import Slot, live_slot, take_in_order
+from pintuan.orders.model import OrderStatus
+from pintuan.orders.service import HOLD_TIMER
+from pintuan.shoppers import service as shoppers
+
+Outcome = tuple[int, dict[str, Any]]
+SOLD_OUT = Conflict("this item is sold out", code="sold_out")
+LIMIT = Conflict("this would exceed your limit for this flash sale",
+                 code="shopper_limit_exceeded")
+
+
+@dataclass(frozen=True)
+class BuyRequest:
+    """What arrived: a session token's hash, a quantity, maybe an Idempotency-Key."""
+
+    token_hash: str
+    quantity: int
+    key: str | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class Buy:
+    """A request whose shopper is known; ``key`` is scoped to the shopper."""
+
+    shopper_id: str
+    quantity: int
+    key: Key | None
+    fingerprint: str
+
+
+@dataclass
+class BatchResult:
+    """An answer per request; ``deferred`` ones (a second request of a shopper already in
+    this batch) go to the next batch; ``replay`` ones read their key's stored answer."""
+
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    deferred: list[int] = field(default_factory=list)
+    replay: dict[int, tuple[Key, str]] = field(default_factory=dict)
+    left: int = -1
+
+
+def _problem(exc: DomainError) -> Outcome:
+    return exc.status, exc.problem()
+
+
+def _resolve(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest],
+             result: BatchResult) -> dict[int, Buy]:
+    found = shoppers.authenticate_many(tx, token_hashes={r.token_hash for r in reqs})
+    out = {}
+    for i, r in enumerate(reqs):
+        who = found.get(r.token_hash)
+        if who is None:
+            result.outcomes[i] = _problem(Unauthorized("invalid or expired shopper token",
+                                                       code="invalid_shopper_token"))
+        elif who[1] != facts.item.merchant_id:
+            result.outcomes[i] = _problem(NotFound(f"no flash-sale item {facts.item.id}",
+                                                   code="item_not_found"))
+        else:
+            key = None if r.key is None else (f"{who[0]}:flashbuy", r.key)
+            out[i] = Buy(who[0], r.quantity, key, r.fingerprint)
+    return out
+
+
+def _admit_candidates(buys: dict[int, Buy], result: BatchResult) -> list[int]:
+    """One request per shopper per batch (keys are per shopper, so one per key too); a
+    shopper's later requests wait for the next batch, which sees this one's limits."""
+    seen: set[str] = set()
+    out = []
+    for i, b in buys.items():
+        if b.shopper_id in seen:
+            result.deferred.append(i)
+        else:
+            seen.add(b.shopper_id)
+            out.append(i)
+    return out
+
+
+def _claim(tx: Tx, buys: dict[int, Buy], idx: list[int], result: BatchResult) -> list[int]:
+    keyed = [(*k, buys[i].fingerprint) for i in idx if (k := buys[i].key) is not None]
+    owned = hot_store.claim_keys(tx, keyed, tx.now())
+    out = []
+    for i in idx:
+        key = buys[i].key
+        if key is None or key in owned:
+            out.append(i)
+        else:
+            result.replay[i] = (key, buys[i].fingerprint)
+    return out
+
+
+def _limits(tx: Tx, facts: ItemFacts, slot_id: str, wanted: list[tuple[str, int]]) -> set[str]:
+    """Count the units against the per-slot then per-event limits; who passed both."""
+    event = facts.event
+    ok_slot = hot_store.add_usage(tx, slot_id, wanted, event.per_slot_limit)
+    in_slot = [w for w in wanted if w[0] in ok_slot]
+    ok = hot_store.add_usage(tx, event.id, in_slot, event.per_event_limit)
+    hot_store.undo_usage(tx, slot_id, [w for w in in_slot if w[0] not in ok])
+    return ok
+
+
+def _allocate(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
+              result: BatchResult) -> list[int]:
+    """Limits first (rows per shopper, nobody else waits on them), then the hot row, so its
+    lock is held only for the UPDATE, the INSERT and the COMMIT. The units go to the
+    admitted requests in arrival order; those left without one give their limits back."""
+    ok = _limits(tx, facts, slot_id, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
+    admitted = []
+    for i in idx:
+        if buys[i].shopper_id in ok:
+            admitted.append(i)
+        else:
+            result.outcomes[i] = (LIMIT.status, LIMIT.problem())
+    quantities = [buys[i].quantity for i in admitted]
+    granted, result.left = hot_store.take_units(tx, facts.item.id, sum(quantities))
+    k = take_in_order(quantities, granted)
+    won, lost = admitted[:k], admitted[k:]
+    for i in lost:
+        result.outcomes[i] = (SOLD_OUT.status, SOLD_OUT.problem())
+    if lost:
+        given = [(buys[i].shopper_id, buys[i].quantity) for i in lost]
+        hot_store.undo_usage(tx, slot_id, given)
+        hot_store.undo_usage(tx, facts.event.id, given)
+    unused = granted - sum(quantities[:k])
+    if unused:
+        hot_store.give_units(tx, facts.item.id, unused)
+        result.left += unused
+    return won
+
+
+def _order_rows(facts: ItemFacts, slot_id: str, buy: Buy, now: datetime, hold: datetime,
+                new: NewOrders) -> dict[str, Any]:
+    item, order_id = facts.item, new_id("ord")
+    body = order_id.removeprefix("ord")  # the order's line and timer share its unique body
+    total = item.sale_price_minor * buy.quantity
+    order = {"id": order_id, "merchant_id": item.merchant_id, "shopper_id": buy.shopper_id,
+             "kind": "flashsale", "ref": item.id, "status": OrderStatus.PENDING_PAYMENT.value,
+             "currency": item.currency, "total_minor": total, "captured_minor": 0,
+             "refunded_minor": 0, "hold_expires_at": hold, "created_at": now}
+    new.orders.append(order)
+    new.lines.append({"id": "oln" + body, "order_id": order_id, "merchant_id": item.merchant_id,
+                      "sku_id": item.sku_id, "stock_level_id": item.stock_level_id,
+                      "quantity": buy.quantity, "list_price_minor": item.list_price_minor,
+                      "unit_price_minor": item.sale_price_minor, "total_minor": total})
+    new.entries.append({"order_id": order_id, "item_id": item.id, "event_id": item.event_id,
+                        "slot_id": slot_id, "shopper_id": buy.shopper_id,
+                        "quantity": buy.quantity, "created_at": now})
+    new.timers.append({"id": "tmr" + body, "kind": HOLD_TIMER, "ref": order_id,
+                       "due_at": hold, "attempts": 0})
+    return {"id": order_id, "status": order["status"], "kind": "flashsale", "ref": item.id,
+            "shopper_id": buy.shopper_id, "total_minor": total, "currency": item.currency,
+            "captured_minor": 0, "refunded_minor": 0, "item_id": item.id,
+            "quantity": buy.quantity, "slot_id": slot_id, "hold_expires_at": hold.isoformat()}
+
+
+def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
+                 now: datetime) -> dict[str, Any]:
+    """One outbox event per batch, listing its orders: an event row per order would cost
+    the dispatcher as much as the orders themselves."""
+    summary = [{k: o[k] for k in ("id", "shopper_id", "quantity", "total_minor")}
+               for o in orders]
+    return {"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+            "type": "flash_sale.orders_created", "created_at": now, "dispatched": False,
+            "data": {"item_id": facts.item.id, "event_id": facts.event.id, "slot_id": slot_id,
+                     "currency": facts.item.currency, "orders": summary}}
+
+
+def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
+    result = BatchResult()
+    try:
+        slot_id = live_slot([(s.id, Slot(s.starts_at, s.ends_at)) for s in facts.slots],
+                            tx.now())
+    except DomainError as exc:
+        result.outcomes = {i: _problem(exc) for i in range(len(reqs))}
+        return result
+    buys = _resolve(tx, facts, reqs, result)
+    idx = _claim(tx, buys, _admit_candidates(buys, result), result)
+    won = _allocate(tx, facts, slot_id, buys, idx, result)
+    now = tx.now()
+    hold = now + timedelta(minutes=tx.settings.hold_minutes)
+    new = NewOrders([], [], [], [], [])
+    for i in won:
+        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
+    if won:
+        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    hot_store.insert_orders(tx, new)
+    hot_store.store_answers(tx, [(k, *result.outcomes[i]) for i in idx
+                                 if (k := buys[i].key) is not None])
+    return result

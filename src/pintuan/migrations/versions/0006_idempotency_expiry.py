@@ -1,0 +1,19 @@
+"""idempotency keys expire: index their creation time for the purge
+
+Revision ID: 0006
+Revises: 0005
+"""
+from alembic import op
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_idempotency_keys_created', 'idempotency_keys', ['created_at'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_idempotency_keys_created', table_name='idempotency_keys')
