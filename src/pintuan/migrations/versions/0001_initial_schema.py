@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 5eb32082841e
+Revision ID: 0001
 Revises: 
 """
 import sqlalchemy as sa

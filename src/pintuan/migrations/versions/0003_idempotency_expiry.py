@@ -1,12 +1,12 @@
 """idempotency keys expire: index their creation time for the purge
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0003
+Revises: 0002
 """
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -3,13 +3,13 @@
 Prices may reach 10**12 minor units and order totals price x quantity, past a 32-bit
 INTEGER on PostgreSQL ("integer out of range"); stock counters are running totals.
 
-Revision ID: 0005
+Revision ID: 0002
 Revises: 0001
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
+revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None

@@ -1,13 +1,13 @@
 """flash sales: events, slots, items, per-shopper usage, flash orders, refusal counters; SKU price history
 
-Revision ID: 0002
-Revises: 0006
+Revision ID: 0004
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0006'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
