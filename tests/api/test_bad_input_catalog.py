@@ -15,6 +15,7 @@ def test_create_product(h):
         {"title": "Tea", "skus": [SKU | {"list_price_minor": 10**13}]},
         {"title": "Tea", "skus": [SKU | {"list_price_minor": "a hundred"}]},
         {"title": "Tea", "skus": [SKU | {"list_price_minor": 1.5}]},
+        {"title": "Tea", "skus": [SKU | {"list_price_minor": "100"}]},
         {"title": "Tea", "skus": [SKU | {"code": "has space"}]},
         {"title": "Tea", "skus": [{"code": "A"}]},
         {"title": "Tea", "skus": [SKU] * 101},
@@ -44,6 +45,7 @@ def test_receive_stock(h):
     cases = body_cases("POST", path, "merchant", {"quantity": 5}, [
         {}, {"quantity": 0}, {"quantity": -5}, {"quantity": 1_000_001}, {"quantity": 10**20},
         {"quantity": "five"}, {"quantity": None}, {"quantity": 5, "note": "x" * 201},
+        {"quantity": "5"}, {"quantity": 5.0}, {"quantity": True},
     ])
     check_all(h, [*cases,
         Case("POST", "/v1/skus/sku_missing/stock/receive", "merchant", 404, "sku_not_found",
