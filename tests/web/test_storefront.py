@@ -148,6 +148,6 @@ def test_share_card_png_is_a_picture_with_the_qr_code_drawn(h):
     image = Image.open(BytesIO(r.content)).convert("L")
     assert image.size == (600, 960)
     qr = image.crop((170, 520, 430, 780))
-    dark = sum(1 for v in qr.getdata() if v < 64)
+    dark = sum(1 for v in qr.get_flattened_data() if v < 64)
     assert 0.25 < dark / (260 * 260) < 0.75
     assert Person(h).get("/g/nope/poster.png").status_code == 404
