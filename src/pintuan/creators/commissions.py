@@ -19,7 +19,7 @@ from pintuan.core.errors import NotFound
 from pintuan.core.ids import new_id
 from pintuan.core.outbox import EventRow
 from pintuan.core.tx import Tx
-from pintuan.creators import ledger_store, store
+from pintuan.creators import fraud, ledger_store, store
 from pintuan.creators.ledger import Card, Commission, Part, Rate, RateKind, State, pick_card
 from pintuan.creators.ledger_store import CommissionRow, EntryRow, RateCardRow
 from pintuan.creators.model import CreatorStatus, MembershipStatus
@@ -94,9 +94,13 @@ def _upline(tx: Tx, attribution: AttributionRow, program: ProgramRow) -> list[tu
 
 
 def _open(tx: Tx, attribution: AttributionRow, currency: str) -> list[CommissionRow]:
-    """The order's commissions, made once: a concurrent opener waits, then finds them."""
+    """The order's commissions, made once: a concurrent opener waits, then finds them. The
+    payments that opened them may add a fraud flag to the attribution (creators.fraud)."""
     program = store.program(tx, attribution.merchant_id, attribution.program_id)
     assert program is not None
+    added = [f for f in fraud.payment_flags(tx, attribution) if f not in attribution.flags]
+    if added:
+        attribution.flags = [*attribution.flags, *added]
     state = (State.HELD if attribution.flags else State.PENDING).value
     for depth, creator_id in [(1, attribution.creator_id), *_upline(tx, attribution, program)]:
         override = None if depth == 1 else program.override_bps[depth - 2]

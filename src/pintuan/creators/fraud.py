@@ -1,0 +1,42 @@
+"""Self-referral through the instrument that paid (``self_referral_payment``).
+
+An order credited to creator C is flagged when one of its succeeded payments was made with an
+instrument that C, as a shopper (the account linked to C's creator profile), used to pay
+another of C's own orders at the same merchant. Instruments are compared by payer
+fingerprint: a keyed hash of the provider's id for the card or wallet (payments.service).
+
+The check runs once, when the order's first payment opens its commission, and sees only:
+
+- instruments already seen: if C pays the referred order first and one of their own orders
+  later with the same card, the referred order is not flagged (the merchant still has the
+  account, email and phone rules, and the payments in their records);
+- creators linked to a shopper account that has paid here: a creator who never bought as
+  themselves at this merchant has no known instruments;
+- succeeded payments from providers that report the payer (the sandbox does);
+- the instrument as the provider names it: one person's two cards, or one card in two
+  wallets, look like different instruments; a shared family card looks like the same one.
+
+A flagged commission is held like any other fraud flag until the merchant releases or voids
+it.
+"""
+
+from __future__ import annotations
+
+from pintuan.core.tx import Tx
+from pintuan.creators import store
+from pintuan.creators.store import AttributionRow
+from pintuan.payments import store as payments
+
+SELF_REFERRAL_PAYMENT = "self_referral_payment"
+
+
+def payment_flags(tx: Tx, attribution: AttributionRow) -> list[str]:
+    """The flags the order's payments add to its attribution; empty when none."""
+    creator = store.creator(tx, attribution.merchant_id, attribution.creator_id)
+    if creator is None or creator.shopper_id is None:
+        return []
+    used = payments.paid_own_order_with(
+        tx, attribution.merchant_id, shopper_id=creator.shopper_id,
+        fingerprints=payments.payer_fingerprints(tx, attribution.order_id),
+        except_order=attribution.order_id)
+    return [SELF_REFERRAL_PAYMENT] if used else []
