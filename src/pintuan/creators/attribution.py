@@ -96,21 +96,18 @@ def strongest(decisions: Iterable[tuple[str, Decision]]) -> tuple[str, Decision]
 
 @dataclass(frozen=True)
 class Party:
-    """What identifies a person for self-referral: account, email, phone numbers (E.164;
-    a creator's own and their linked shopper account's)."""
+    """What identifies a person for self-referral: account, email, phone (E.164)."""
 
     shopper_id: str | None
     email: str | None
-    phones: frozenset[str] = frozenset()
+    phone: str | None
 
 
 def self_referral(creator: Party, buyer: Party) -> list[str]:
     """The ways the buyer is the creator; empty when none."""
     found = []
-    if creator.shopper_id is not None and creator.shopper_id == buyer.shopper_id:
-        found.append("self_referral_id")
-    if creator.email is not None and creator.email == buyer.email:
-        found.append("self_referral_email")
-    if creator.phones & buyer.phones:
-        found.append("self_referral_phone")
+    for name in ("shopper_id", "email", "phone"):
+        mine, theirs = getattr(creator, name), getattr(buyer, name)
+        if mine is not None and mine == theirs:
+            found.append(f"self_referral_{name.removeprefix('shopper_')}")
     return found

@@ -36,13 +36,13 @@ margin:.4rem .4rem 0 0;border-radius:.5rem;border:2px solid #111;cursor:pointer}
 <h1>Sandbox payment</h1><p>This page stands in for a real payment provider.</p>
 <p class="amount" data-testid="amount">{amount}</p><p>Status: <strong>{status}</strong></p>
 {buttons}</body></html>"""
-BUTTONS = """<form method="post" action="/sandbox/checkout/{id}/approve" style="display:inline">
+BUTTONS = """<form method="post" action="/sandbox/checkout/{id}/approve">
 <p><label for="pay_with">Pay with</label><br><input id="pay_with" name="pay_with"
 value="{pay_with}" maxlength="{max}" autocomplete="off" style="font-size:1.1rem;width:100%">
 <br><small>A wallet or card identifier; the same one pays as the same instrument.</small></p>
-<button class="approve" type="submit">Approve payment</button></form>
-<form method="post" action="/sandbox/checkout/{id}/decline" style="display:inline">
-<button type="submit">Decline</button></form>"""
+<button class="approve" type="submit">Approve payment</button>
+<button type="submit" formaction="/sandbox/checkout/{id}/decline">Decline</button>
+</form>"""
 
 
 def _checkout(tx: Tx, payment_id: str) -> tuple[sandbox.SandboxPaymentRow, str]:
@@ -62,7 +62,7 @@ def checkout_page(payment_id: str, c: ContainerDep) -> HTMLResponse:
 
 
 def _decide(payment_id: str, c: ContainerDep, *, approve: bool,
-            pay_with: str = "") -> RedirectResponse:
+            pay_with: str) -> RedirectResponse:
     row = write(c, lambda tx: sandbox.decide(tx, payment_id, approve=approve,
                                              pay_with=pay_with))
     return RedirectResponse(row.return_url, status_code=303)
@@ -75,5 +75,6 @@ def approve(payment_id: str, c: ContainerDep,
 
 
 @router.post("/sandbox/checkout/{payment_id}/decline", include_in_schema=False)
-def decline(payment_id: str, c: ContainerDep) -> RedirectResponse:
-    return _decide(payment_id, c, approve=False)
+def decline(payment_id: str, c: ContainerDep,
+            pay_with: Annotated[str, Form()] = "") -> RedirectResponse:
+    return _decide(payment_id, c, approve=False, pay_with=pay_with)
