@@ -35,6 +35,22 @@ def _own_paid(h, m, s, *, pay_with=None) -> str:
     return str(opened["order"]["id"])
 
 
+def _complete(h, m, order_id):
+    """A friend joins the order's group of two and pays: the sale is confirmed, and with no
+    holding period its commission becomes payable."""
+    group_id = _group_of(h, m, order_id)
+    friend = f.shopper(h, m)
+    joined = h.client.post(f"/v1/me/groups/{group_id}/join", headers=f.auth(friend), json={})
+    assert joined.status_code == 201, joined.text
+    f.pay(h, friend, joined.json()["order"]["id"])
+
+
+def _group_of(h, m, order_id) -> str:
+    r = h.client.get(f"/v1/orders/{order_id}", headers=f.auth(m))
+    assert r.status_code == 200, r.text
+    return str(r.json()["ref"])
+
+
 def _commission(h, m, order_id):
     rows = [x for x in h.client.get("/v1/commissions", headers=f.auth(m)).json()["data"]
             if x["order_id"] == order_id]
@@ -112,16 +128,41 @@ def test_another_instrument_is_not_flagged(h):
     assert [_commission(h, m, o)["flags"] for o in (oid, other)] == [[], []]
 
 
-def test_only_instruments_already_seen_in_a_succeeded_payment_count(h):
+def test_a_creator_paying_their_own_order_later_holds_earlier_referrals_paid_alike(h):
     m, prog = _program(h)
     me, cr = _linked_creator(h, m, prog)
-    oid = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with=CARD)
+    first = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with=CARD)
+    payable = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with=CARD)
+    clean = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with="4000 0000 0000 0002")
+    assert [_commission(h, m, o)["state"] for o in (first, payable, clean)] == ["pending"] * 3
+    com = _commission(h, m, payable)
+    _complete(h, m, payable)
+    h.drain()
+    assert _commission(h, m, payable)["state"] == "payable"
     _own_paid(h, m, me, pay_with=CARD)
-    assert _commission(h, m, oid)["flags"] == []
+    for oid in (first, payable):
+        again = _commission(h, m, oid)
+        assert (again["state"], again["flags"]) == ("held", ["self_referral_payment"])
+        assert c.credited(h, m, oid)["flags"] == ["self_referral_payment"]
+    assert _commission(h, m, clean)["flags"] == []
+    held_events = [e for e in h.client.get("/v1/events", headers=f.auth(m)).json()
+                   if e["type"] == "commission.held"]
+    assert len(held_events) == 2
+    _own_paid(h, m, me, pay_with=CARD)
+    h.drain()
+    assert len([e for e in h.client.get("/v1/events", headers=f.auth(m)).json()
+                if e["type"] == "commission.held"]) == 2
+    r = h.client.post(f"/v1/commissions/{com['id']}/release", headers=f.auth(m))
+    assert (r.status_code, r.json()["state"]) == (200, "payable")
+
+
+def test_a_declined_payment_does_not_make_an_instrument_the_creators(h):
+    m, prog = _program(h)
+    me, cr = _linked_creator(h, m, prog)
     declined = c.open_group(h, me, f.deal(h, m, team_size=2))
-    f.pay(h, me, declined["order"]["id"], approve=False, pay_with="6200 0000 0000 0005")
-    later = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with="6200 0000 0000 0005")
-    assert _commission(h, m, later)["flags"] == []
+    f.pay(h, me, declined["order"]["id"], approve=False, pay_with=CARD)
+    oid = _referred_paid(h, m, prog, cr, f.shopper(h, m), pay_with=CARD)
+    assert _commission(h, m, oid)["flags"] == []
 
 
 def test_the_instrument_is_never_stored_raw(h):

@@ -52,6 +52,26 @@ def consume(tx: Tx, events: list[EventRow]) -> None:
             observe(tx, order_id=str(order["id"]), captured=int(order["captured_minor"]),
                     refunded=int(order["refunded_minor"]),
                     confirmed_at=event.created_at if event.type == "order.confirmed" else None)
+        if event.type == "order.paid":
+            _hold_looking_back(tx, str(event.data["order"]["id"]))
+
+
+def _hold_looking_back(tx: Tx, order_id: str) -> None:
+    """A creator paid an order of their own: orders credited to them that were paid with the
+    same instrument are flagged, and their commissions held unless already paid out."""
+    flag = fraud.SELF_REFERRAL_PAYMENT
+    for attribution in fraud.credited_orders_paid_like(tx, order_id):
+        attribution.flags = [*attribution.flags, flag]
+        for row in ledger_store.lock_commissions_of_order(tx, attribution.order_id):
+            if flag in row.flags:
+                continue
+            row.flags = [*row.flags, flag]
+            if row.state in (State.PENDING.value, State.PAYABLE.value):
+                model = to_model(row, ledger_store.entries(tx, row.id))
+                model.move(State.HELD)
+                _write(tx, row, model, reason="held")
+                timers.cancel(tx, kind=PAYABLE_TIMER, ref=row.id)
+                _emit(tx, row, "commission.held")
 
 
 def _parts(tx: Tx, attribution: AttributionRow, override_bps: int | None) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from pintuan.core.tx import Tx
 from pintuan.creators import store
 from pintuan.creators.store import AttributionRow
+from pintuan.orders import store as orders
 from pintuan.payments import store as payments
 
 SELF_REFERRAL_PAYMENT = "self_referral_payment"
@@ -40,3 +41,16 @@ def payment_flags(tx: Tx, attribution: AttributionRow) -> list[str]:
         fingerprints=payments.payer_fingerprints(tx, attribution.order_id),
         except_order=attribution.order_id)
     return [SELF_REFERRAL_PAYMENT] if used else []
+
+
+def credited_orders_paid_like(tx: Tx, order_id: str) -> list[AttributionRow]:
+    """Looking back from a paid order whose shopper is a creator: the other orders credited
+    to that creator and paid with the same instrument, not flagged for it yet."""
+    order = orders.get(tx, order_id)
+    creator = store.creator_of_shopper(tx, order.merchant_id, order.shopper_id) if order else None
+    if creator is None:
+        return []
+    found = store.credited_orders_paid_with(tx, creator,
+                                            payments.payer_fingerprints(tx, order_id),
+                                            except_order=order_id)
+    return [a for a in found if SELF_REFERRAL_PAYMENT not in a.flags]
