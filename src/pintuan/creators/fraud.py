@@ -5,14 +5,16 @@ instrument that C, as a shopper (the account linked to C's creator profile), use
 another of C's own orders at the same merchant. Instruments are compared by payer
 fingerprint: a keyed hash of the provider's id for the card or wallet (payments.service).
 
-The check runs once, when the order's first payment opens its commission, and sees only:
+It is checked from both sides: when a referred order's first payment opens its commission
+(the instrument paid C's own orders before), and when C pays one of their own orders (the
+instrument paid orders credited to C before: those are flagged, and their commissions held
+unless already paid out; a paid one keeps the flag for the merchant to see). It sees only:
 
-- instruments already seen: if C pays the referred order first and one of their own orders
-  later with the same card, the referred order is not flagged (the merchant still has the
-  account, email and phone rules, and the payments in their records);
+- instruments seen in this installation's succeeded payments: a card C uses on referred
+  orders and never on their own is not known to be theirs;
 - creators linked to a shopper account that has paid here: a creator who never bought as
   themselves at this merchant has no known instruments;
-- succeeded payments from providers that report the payer (the sandbox does);
+- payments from providers that report the payer (the sandbox does);
 - the instrument as the provider names it: one person's two cards, or one card in two
   wallets, look like different instruments; a shared family card looks like the same one.
 
