@@ -65,13 +65,16 @@ def _free_phone(tx: Tx, merchant_id: str, raw: str, shopper_id: str | None) -> s
     return phone
 
 
-def _save(tx: Tx, shopper: ShopperRow) -> None:
-    """Flush in a savepoint, so a concurrent twin's email or phone is told apart."""
+def _save(tx: Tx, shopper: ShopperRow, phone: str | None) -> None:
+    """Write the account with this phone inside a savepoint, so a concurrent twin's email or
+    phone is told apart. The change is made inside it: opening one flushes what is pending."""
     try:
         with tx.session.begin_nested():
+            shopper.phone = phone
+            store.add(tx, shopper)
             tx.session.flush()
     except IntegrityError:
-        if shopper.phone and store.by_phone(tx, shopper.merchant_id, shopper.phone):
+        if phone and store.by_phone(tx, shopper.merchant_id, phone) is not None:
             raise Conflict(PHONE_TAKEN, code="phone_taken") from None
         raise Conflict("an account with this email exists", code="email_taken") from None
 
@@ -86,12 +89,11 @@ def sign_up(tx: Tx, *, merchant_id: str, email: str, name: str, password: str,
         raise ValidationFailed("password must be 8-200 characters", code="bad_password")
     if store.by_email(tx, merchant_id, email) is not None:
         raise Conflict("an account with this email exists", code="email_taken")
+    number = _free_phone(tx, merchant_id, phone or "", None)
     shopper = ShopperRow(id=new_id("shp"), merchant_id=merchant_id, email=email,
-                         phone=_free_phone(tx, merchant_id, phone or "", None),
                          name=name.strip(), password_hash=hash_password(password),
                          created_at=tx.now())
-    store.add(tx, shopper)
-    _save(tx, shopper)
+    _save(tx, shopper, number)
     return _open_session(tx, shopper)
 
 
@@ -111,8 +113,7 @@ def update_profile(tx: Tx, *, merchant_id: str, shopper_id: str, name: str | Non
             raise ValidationFailed("a name cannot be blank", code="bad_name")
         shopper.name = name.strip()
     if phone is not None:
-        shopper.phone = _free_phone(tx, merchant_id, phone, shopper.id)
-        _save(tx, shopper)
+        _save(tx, shopper, _free_phone(tx, merchant_id, phone, shopper.id))
     return shopper
 
 
