@@ -27,7 +27,7 @@ def _signin_works(h, m, email):
     ({"email": "not-an-email", "name": "Ann", "password": "correct horse"},
      "email is not valid"),
     ({"email": "a@example.com", "name": "Ann", "password": "correct horse",
-      "phone": "12345"}, "this is not a phone number"),
+      "phone": "12345"}, "this is not a valid phone number"),
 ])
 def test_bad_sign_up_shows_a_clear_message_and_creates_nobody(h, fields, message):
     m = f.merchant(h)
