@@ -51,10 +51,10 @@ def deal(h: Any, m: dict[str, str], **over: Any) -> dict[str, Any]:
     return out
 
 
-def shopper(h: Any, m: dict[str, str]) -> dict[str, str]:
+def shopper(h: Any, m: dict[str, str], **over: Any) -> dict[str, str]:
     n = next(_seq)
     r = h.client.post(f"/v1/stores/{m['slug']}/shoppers", json={
-        "email": f"s{n}@example.com", "name": f"Shopper{n}", "password": "correct horse"})
+        "email": f"s{n}@example.com", "name": f"Shopper{n}", "password": "correct horse"} | over)
     assert r.status_code == 201, r.text
     return {"id": r.json()["shopper_id"], "auth": f"Bearer {r.json()['token']}"}
 
@@ -67,9 +67,13 @@ def start_payment(h: Any, s: dict[str, str], order_id: str) -> str:
     return sandbox_id
 
 
-def pay(h: Any, s: dict[str, str], order_id: str, *, approve: bool = True) -> None:
+def pay(h: Any, s: dict[str, str], order_id: str, *, approve: bool = True,
+        pay_with: str | None = None) -> None:
+    """Pay on the sandbox's page; ``pay_with`` is what the shopper types in "Pay with"
+    (left out: the page's default, a wallet of this shopper)."""
     sandbox_id = start_payment(h, s, order_id)
     r = h.client.post(f"/sandbox/checkout/{sandbox_id}/{'approve' if approve else 'decline'}",
+                      data={} if pay_with is None else {"pay_with": pay_with},
                       follow_redirects=False)
     assert r.status_code == 303, r.text
     h.drain()

@@ -77,13 +77,16 @@ def worker() -> None:
 
 
 @app.command("merchants-create")
-def merchants_create(name: str, slug: str, currency: str = "CNY") -> None:
-    """Create a merchant and print its first API key (shown once)."""
+def merchants_create(name: str, slug: str, currency: str = "CNY",
+                     phone_region: str = "CN") -> None:
+    """Create a merchant and print its first API key (shown once). An empty phone region
+    makes shoppers give every phone number with its + country code."""
     settings = Settings()
     migrations.upgrade(settings.database_url)
     c = containers.build(settings)
     with c.db.write() as session:
         tx = c.tx(session)
-        merchant = merchants.create_merchant(tx, name=name, slug=slug, currency=currency)
+        merchant = merchants.create_merchant(tx, name=name, slug=slug, currency=currency,
+                                             phone_region=phone_region or None)
         key = merchants.issue_key(tx, merchant_id=merchant.id, label="first key")
     console.print(f"{merchant.id}  key: [bold yellow]{key.secret}[/]")

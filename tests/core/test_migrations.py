@@ -8,8 +8,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from pintuan import migrate, models
 from pintuan.core.db import make_engine
@@ -58,3 +60,35 @@ def test_the_comparison_sees_a_missing_column(tmp_path):
     finally:
         engine.dispose()
     assert [d[0] for d in diff] == ["remove_column"]
+
+
+def test_0007_rewrites_creator_phones_in_e164_and_gives_merchants_a_region(fresh_url):
+    cfg = migrate.config(fresh_url)
+    command.upgrade(cfg, "0006")
+    engine = make_engine(fresh_url)
+    now = "2026-12-01 00:00:00+00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO merchants (id, name, slug, currency, created_at) "
+                              "VALUES ('mer_1', 'Tea', 'tea', 'CNY', :now)"), {"now": now})
+            for cid, phone in (("cr_1", "8613800000000"), ("cr_2", "13900000000"),
+                               ("cr_3", "123"), ("cr_4", None)):
+                conn.execute(text(
+                    "INSERT INTO creators (id, merchant_id, name, email, phone, segments, "
+                    "status, created_at) VALUES (:id, 'mer_1', 'C', NULL, :phone, '[]', "
+                    "'active', :now)"), {"id": cid, "phone": phone, "now": now})
+            conn.execute(text("INSERT INTO shoppers (id, merchant_id, email, name, "
+                              "password_hash, created_at) VALUES ('shp_1', 'mer_1', 'a@x.cn', "
+                              "'A', 'x', :now)"), {"now": now})
+            conn.execute(text("UPDATE creators SET shopper_id = 'shp_1' WHERE id = 'cr_4'"))
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            phones = dict(conn.execute(text("SELECT id, phone FROM creators")).all())
+            region = conn.execute(text("SELECT phone_region FROM merchants")).scalar_one()
+        assert phones == {"cr_1": "+8613800000000", "cr_2": "+8613900000000", "cr_3": "123",
+                          "cr_4": None}
+        assert region == "CN"
+        command.downgrade(cfg, "0006")
+        command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()

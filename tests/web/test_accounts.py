@@ -26,6 +26,8 @@ def _signin_works(h, m, email):
      "Password must be at least 8 characters."),
     ({"email": "not-an-email", "name": "Ann", "password": "correct horse"},
      "email is not valid"),
+    ({"email": "a@example.com", "name": "Ann", "password": "correct horse",
+      "phone": "12345"}, "this is not a valid phone number"),
 ])
 def test_bad_sign_up_shows_a_clear_message_and_creates_nobody(h, fields, message):
     m = f.merchant(h)
@@ -36,6 +38,19 @@ def test_bad_sign_up_shows_a_clear_message_and_creates_nobody(h, fields, message
     assert 'aria-invalid="true"' in r.text
     assert "pt_session" not in visitor.client.cookies
     assert not _signin_works(h, m, fields["email"] or "a@example.com")
+
+
+def test_a_phone_given_at_sign_up_is_kept_in_e164(h):
+    m = f.merchant(h)
+    visitor = Person(h)
+    r = visitor.post(f"/s/{m['slug']}/signup", {"email": "mei@example.com", "name": "Mei",
+                                                "password": "correct horse",
+                                                "phone": "138-0013-8000"})
+    assert r.status_code == 303
+    token = h.client.post(f"/v1/stores/{m['slug']}/sessions", json={
+        "email": "mei@example.com", "password": "correct horse"}).json()["token"]
+    me = h.client.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["phone"] == "+8613800138000"
 
 
 def test_taken_email_and_wrong_password_are_refused_with_a_message(h):

@@ -96,7 +96,7 @@ def strongest(decisions: Iterable[tuple[str, Decision]]) -> tuple[str, Decision]
 
 @dataclass(frozen=True)
 class Party:
-    """What identifies a person for self-referral: account, email, phone."""
+    """What identifies a person for self-referral: account, email, phone (E.164)."""
 
     shopper_id: str | None
     email: str | None

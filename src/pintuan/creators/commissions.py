@@ -19,7 +19,7 @@ from pintuan.core.errors import NotFound
 from pintuan.core.ids import new_id
 from pintuan.core.outbox import EventRow
 from pintuan.core.tx import Tx
-from pintuan.creators import ledger_store, store
+from pintuan.creators import fraud, ledger_store, store
 from pintuan.creators.ledger import Card, Commission, Part, Rate, RateKind, State, pick_card
 from pintuan.creators.ledger_store import CommissionRow, EntryRow, RateCardRow
 from pintuan.creators.model import CreatorStatus, MembershipStatus
@@ -52,6 +52,26 @@ def consume(tx: Tx, events: list[EventRow]) -> None:
             observe(tx, order_id=str(order["id"]), captured=int(order["captured_minor"]),
                     refunded=int(order["refunded_minor"]),
                     confirmed_at=event.created_at if event.type == "order.confirmed" else None)
+        if event.type == "order.paid":
+            _hold_looking_back(tx, str(event.data["order"]["id"]))
+
+
+def _hold_looking_back(tx: Tx, order_id: str) -> None:
+    """A creator paid an order of their own: orders credited to them that were paid with the
+    same instrument are flagged, and their commissions held unless already paid out."""
+    flag = fraud.SELF_REFERRAL_PAYMENT
+    for attribution in fraud.credited_orders_paid_like(tx, order_id):
+        attribution.flags = [*attribution.flags, flag]
+        for row in ledger_store.lock_commissions_of_order(tx, attribution.order_id):
+            if flag in row.flags:
+                continue
+            row.flags = [*row.flags, flag]
+            if row.state in (State.PENDING.value, State.PAYABLE.value):
+                model = to_model(row, ledger_store.entries(tx, row.id))
+                model.move(State.HELD)
+                _write(tx, row, model, reason="held")
+                timers.cancel(tx, kind=PAYABLE_TIMER, ref=row.id)
+                _emit(tx, row, "commission.held")
 
 
 def _parts(tx: Tx, attribution: AttributionRow, override_bps: int | None) -> list[dict[str, Any]]:
@@ -94,9 +114,13 @@ def _upline(tx: Tx, attribution: AttributionRow, program: ProgramRow) -> list[tu
 
 
 def _open(tx: Tx, attribution: AttributionRow, currency: str) -> list[CommissionRow]:
-    """The order's commissions, made once: a concurrent opener waits, then finds them."""
+    """The order's commissions, made once: a concurrent opener waits, then finds them. The
+    payments that opened them may add a fraud flag to the attribution (creators.fraud)."""
     program = store.program(tx, attribution.merchant_id, attribution.program_id)
     assert program is not None
+    added = [f for f in fraud.payment_flags(tx, attribution) if f not in attribution.flags]
+    if added:
+        attribution.flags = [*attribution.flags, *added]
     state = (State.HELD if attribution.flags else State.PENDING).value
     for depth, creator_id in [(1, attribution.creator_id), *_upline(tx, attribution, program)]:
         override = None if depth == 1 else program.override_bps[depth - 2]

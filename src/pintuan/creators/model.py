@@ -109,14 +109,6 @@ def normal_email(email: str | None) -> str | None:
     return email.strip().lower() if email else None
 
 
-def normal_phone(phone: str | None) -> str | None:
-    """Digits only, so '+86 138-0000-0000' and '8613800000000' compare equal."""
-    if not phone:
-        return None
-    digits = re.sub(r"\D", "", phone)
-    return digits or None
-
-
 def device_class(user_agent: str) -> str:
     ua = user_agent.lower()
     if not ua:

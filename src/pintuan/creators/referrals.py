@@ -130,12 +130,15 @@ FLOOD_PERIOD = timedelta(hours=1)
 
 def _flags(tx: Tx, program: ProgramRow, creator: CreatorRow, order: OrderRow,
            decision: Decision) -> list[str]:
-    """Fraud rules: the commission of a flagged order is held for the merchant."""
+    """Fraud rules: the commission of a flagged order is held for the merchant. Phones are
+    compared in E.164 (core.phone); a creator linked to a shopper account took its phone
+    when the profile was made. The payment rule runs later, when the order is paid
+    (creators.fraud)."""
     buyer = shoppers.get(tx, order.merchant_id, order.shopper_id)
     assert buyer is not None
     flags = self_referral(
         Party(creator.shopper_id, normal_email(creator.email), creator.phone),
-        Party(buyer.id, normal_email(buyer.email), None))
+        Party(buyer.id, normal_email(buyer.email), buyer.phone))
     if creator.status == CreatorStatus.BANNED.value:
         flags.append("banned_referrer")
     decisive = store.click(tx, decision.click_id) if decision.click_id else None

@@ -24,7 +24,6 @@ from pintuan.creators.model import (
     check_destination,
     normal_code,
     normal_email,
-    normal_phone,
 )
 from pintuan.creators.standings import SortBy, Standing, Totals, standings
 from pintuan.creators.store import (
@@ -35,6 +34,7 @@ from pintuan.creators.store import (
     MemberRow,
     ProgramRow,
 )
+from pintuan.merchants import service as merchants
 from pintuan.shoppers import store as shoppers
 
 
@@ -135,6 +135,7 @@ def create_creator(tx: Tx, *, merchant_id: str, spec: CreatorSpec) -> CreatorRow
     """A creator profile; linked to a shopper account when the creator is also a customer."""
     _check_handles(spec.handles)
     email = normal_email(spec.email)
+    phone = merchants.phone_number(tx, merchant_id, spec.phone)
     if spec.shopper_id is not None:
         shopper = shoppers.get(tx, merchant_id, spec.shopper_id)
         if shopper is None:
@@ -142,11 +143,12 @@ def create_creator(tx: Tx, *, merchant_id: str, spec: CreatorSpec) -> CreatorRow
         if store.creator_of_shopper(tx, merchant_id, shopper.id) is not None:
             raise Conflict("this shopper is a creator already", code="creator_exists")
         email = email or shopper.email
+        phone = phone or shopper.phone
     if spec.recruited_by is not None and store.creator(tx, merchant_id,
                                                        spec.recruited_by) is None:
         raise NotFound(f"no creator {spec.recruited_by}", code="creator_not_found")
     row = CreatorRow(id=new_id("cr"), merchant_id=merchant_id, name=spec.name, email=email,
-                     phone=normal_phone(spec.phone), shopper_id=spec.shopper_id,
+                     phone=phone, shopper_id=spec.shopper_id,
                      recruited_by=spec.recruited_by,
                      segments=sorted(set(spec.segments)), status=CreatorStatus.ACTIVE.value,
                      created_at=tx.now())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pintuan.core.db import Base, insert_ignore, table
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
+from pintuan.payments.store import PaymentRow
 
 
 class ProgramRow(Base):
@@ -353,3 +354,18 @@ def attributions_of_creator(tx: Tx, creator_id: str, *, after: str | None,
     if after:
         stmt = stmt.where(AttributionRow.order_id < after)
     return list(tx.session.scalars(stmt.order_by(AttributionRow.order_id.desc()).limit(limit)))
+
+
+def credited_orders_paid_with(tx: Tx, creator: CreatorRow, fingerprints: set[str], *,
+                              except_order: str) -> list[AttributionRow]:
+    """The attributions of orders credited to this creator that a succeeded payment with one
+    of these instruments paid."""
+    if not fingerprints:
+        return []
+    paid = select(PaymentRow.order_id).where(
+        PaymentRow.merchant_id == creator.merchant_id,
+        PaymentRow.payer_fingerprint.in_(fingerprints), PaymentRow.status == "succeeded")
+    stmt = select(AttributionRow).where(
+        AttributionRow.creator_id == creator.id, AttributionRow.order_id != except_order,
+        AttributionRow.order_id.in_(paid)).order_by(AttributionRow.order_id)
+    return list(tx.session.scalars(stmt))

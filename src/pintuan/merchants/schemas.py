@@ -14,6 +14,8 @@ class MerchantOut(Resource):
     name: str
     slug: str
     currency: str
+    phone_region: str | None = Field(description="Region phone numbers without a country "
+                                     "code are read in (ISO 3166 alpha-2).")
     created_at: datetime
 
 

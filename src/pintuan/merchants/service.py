@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pintuan.core import phone
 from pintuan.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from pintuan.core.ids import new_id, new_token
 from pintuan.core.money import check_currency
@@ -23,15 +24,19 @@ class IssuedKey:
     secret: str
 
 
-def create_merchant(tx: Tx, *, name: str, slug: str, currency: str = "CNY") -> MerchantRow:
+def create_merchant(tx: Tx, *, name: str, slug: str, currency: str = "CNY",
+                    phone_region: str | None = phone.DEFAULT_REGION) -> MerchantRow:
+    """``phone_region`` reads shoppers' and creators' phone numbers written without a country
+    code; None makes every number carry its ``+`` country code."""
     if not SLUG.match(slug):
         raise ValidationFailed("slug must be 3-60 lowercase letters, digits or '-'",
                                code="bad_slug")
     check_currency(currency)
+    phone_region = phone.check_region(phone_region)
     if store.merchant_by_slug(tx, slug) is not None:
         raise Conflict(f"a merchant with slug {slug!r} exists", code="slug_taken")
     row = MerchantRow(id=new_id("mer"), name=name, slug=slug, currency=currency,
-                      created_at=tx.now())
+                      phone_region=phone_region, created_at=tx.now())
     store.add_merchant(tx, row)
     return row
 
@@ -67,6 +72,11 @@ def merchant(tx: Tx, merchant_id: str) -> MerchantRow:
     if row is None:
         raise NotFound("no such merchant", code="merchant_not_found")
     return row
+
+
+def phone_number(tx: Tx, merchant_id: str, raw: str | None) -> str | None:
+    """A phone number given to this merchant, in E.164; None when blank or absent."""
+    return phone.optional(raw, region=merchant(tx, merchant_id).phone_region)
 
 
 def merchant_by_slug(tx: Tx, slug: str) -> MerchantRow:

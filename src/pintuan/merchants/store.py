@@ -18,6 +18,7 @@ class MerchantRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     currency: Mapped[str] = mapped_column(String(3))
+    phone_region: Mapped[str | None] = mapped_column(String(2), default=None)
     created_at: Mapped[datetime]
 
 

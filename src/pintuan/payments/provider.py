@@ -13,6 +13,7 @@ from pintuan.core.tx import Tx
 from pintuan.payments.store import PaymentRow, RefundRow
 
 REF_MAX = 80
+PAYER_MAX = 200
 
 
 class EventType(enum.StrEnum):
@@ -30,12 +31,19 @@ class ProviderEvent:
     type: EventType
     ref: str
     amount_minor: int
+    payer: str | None = None
+    """The provider's stable, opaque id of the instrument that paid (a card fingerprint, a
+    wallet account id), when it gives one. pintuan keeps only a keyed hash of it."""
 
     def __post_init__(self) -> None:
-        """Ids fit their columns (80 characters) and hold no NUL; raises ValueError."""
+        """Ids fit their columns (80 characters), a payer id 200; none holds NUL. Raises
+        ValueError."""
         for value in (self.id, self.ref):
             if not 1 <= len(value) <= REF_MAX or "\x00" in value:
                 raise ValueError("a provider event id or reference is empty, too long or has NUL")
+        if self.payer is not None and (not 1 <= len(self.payer) <= PAYER_MAX
+                                       or "\x00" in self.payer):
+            raise ValueError("a payer id is empty, too long or has NUL")
 
 
 class PaymentProvider(Protocol):

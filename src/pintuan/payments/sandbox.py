@@ -3,6 +3,11 @@
 It keeps its own records, shows the shopper a hosted page to approve or decline, and tells the
 engine the outcome by a signed webhook over HTTP, retried until acknowledged. Refunds succeed
 asynchronously the same way.
+
+The page asks what to "Pay with" (a wallet or card identifier; by default a wallet of the
+order's shopper), so tests can pay two orders with one instrument. Like a real provider's
+card fingerprint, the webhook names the instrument by a stable keyed hash of what was typed
+(spaces, dashes and case ignored), never by the typed value; the sandbox keeps neither.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ from pintuan.core.secretbox import SecretBox
 from pintuan.core.settings import Settings
 from pintuan.core.signing import verify
 from pintuan.core.tx import Tx
+from pintuan.orders import store as orders
 from pintuan.payments.provider import EventType, ProviderEvent
 from pintuan.payments.store import PaymentRow, RefundRow
 
 NAME = "sandbox"
 SIGNATURE_HEADER = "Sandbox-Signature"
 WEBHOOK_PATH = "/v1/payments/webhooks/sandbox"
+PAY_WITH_MAX = 100
 
 
 class SandboxPaymentRow(Base):
@@ -61,10 +68,25 @@ def webhook_secret(settings: Settings) -> str:
     return hmac.new(settings.secret_key.encode(), b"sandbox-webhook", hashlib.sha256).hexdigest()
 
 
-def _notify(tx: Tx, *, merchant_id: str, type: EventType, ref: str, amount_minor: int) -> None:
+def instrument_id(settings: Settings, pay_with: str) -> str:
+    """The sandbox's stable id of an instrument, as a real provider's card fingerprint."""
+    typed = "".join(pay_with.split()).replace("-", "").lower()
+    if not 1 <= len(typed) <= PAY_WITH_MAX or not typed.isprintable():
+        raise ValidationFailed(f"'Pay with' is 1-{PAY_WITH_MAX} printable characters",
+                               code="bad_pay_with")
+    mac = hmac.new(settings.secret_key.encode(), f"sandbox-instrument:{typed}".encode(),
+                   hashlib.sha256)
+    return "sbx_ins_" + mac.hexdigest()[:40]
+
+
+def _notify(tx: Tx, *, merchant_id: str, type: EventType, ref: str, amount_minor: int,
+            payer: str | None = None) -> None:
     event_id = new_id("sbx_evt")
-    payload = orjson.dumps({"id": event_id, "type": type.value, "ref": ref,
-                            "amount_minor": amount_minor}).decode()
+    body: dict[str, object] = {"id": event_id, "type": type.value, "ref": ref,
+                               "amount_minor": amount_minor}
+    if payer is not None:
+        body["payer"] = payer
+    payload = orjson.dumps(body).decode()
     delivery.enqueue(
         tx, merchant_id=merchant_id, target="sandbox", event_id=event_id, event_type=type.value,
         url=tx.settings.public_url.rstrip("/") + WEBHOOK_PATH, payload=payload,
@@ -110,9 +132,13 @@ class SandboxProvider:
                tolerance=settings.webhook_tolerance_seconds)
         try:
             data = orjson.loads(body)
+            payer = data.get("payer")
+            if payer is not None and not isinstance(payer, str):
+                raise TypeError("payer")
             return ProviderEvent(id=str(data["id"]), type=EventType(data["type"]),
-                                 ref=str(data["ref"]), amount_minor=int(data["amount_minor"]))
-        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError):
+                                 ref=str(data["ref"]), amount_minor=int(data["amount_minor"]),
+                                 payer=payer)
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, AttributeError):
             raise ValidationFailed("malformed sandbox event", code="bad_provider_event") from None
 
 
@@ -123,15 +149,25 @@ def checkout(tx: Tx, sandbox_payment_id: str) -> SandboxPaymentRow:
     return row
 
 
-def decide(tx: Tx, sandbox_payment_id: str, *, approve: bool) -> SandboxPaymentRow:
-    """The shopper approves or declines on the hosted page; the engine hears by webhook."""
+def default_pay_with(tx: Tx, row: SandboxPaymentRow) -> str:
+    """What the page offers to pay with: a wallet of the shopper whose order this is."""
+    payment = tx.session.get(PaymentRow, row.engine_payment_id)
+    order = orders.get(tx, payment.order_id) if payment is not None else None
+    return f"wallet-{order.shopper_id}" if order is not None else f"wallet-{row.id}"
+
+
+def decide(tx: Tx, sandbox_payment_id: str, *, approve: bool,
+           pay_with: str = "") -> SandboxPaymentRow:
+    """The shopper approves or declines on the hosted page, paying with what they typed
+    (blank: the page's default); the engine hears by webhook."""
     row = tx.session.get(SandboxPaymentRow, sandbox_payment_id, with_for_update=True)
     if row is None:
         raise NotFound("no such sandbox payment", code="sandbox_payment_not_found")
     if row.status != "requires_action":
         raise Conflict(f"this payment is already {row.status}", code="sandbox_payment_decided")
+    payer = instrument_id(tx.settings, pay_with.strip() or default_pay_with(tx, row))
     row.status = "succeeded" if approve else "failed"
     _notify(tx, merchant_id=row.merchant_id,
             type=EventType.PAYMENT_SUCCEEDED if approve else EventType.PAYMENT_FAILED,
-            ref=row.id, amount_minor=row.amount_minor)
+            ref=row.id, amount_minor=row.amount_minor, payer=payer)
     return row

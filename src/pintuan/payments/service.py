@@ -6,6 +6,9 @@ order that no longer takes it is refunded at once, so no payment is ever strande
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from pintuan.core import outbox
 from pintuan.core.db import insert_ignore
 from pintuan.core.errors import Conflict, NotFound, ValidationFailed
@@ -30,6 +33,15 @@ def refund_data(r: RefundRow) -> dict[str, object]:
     return {"id": r.id, "order_id": r.order_id, "payment_id": r.payment_id,
             "status": r.status, "amount_minor": r.amount_minor, "currency": r.currency,
             "reason": r.reason}
+
+
+def payer_fingerprint(secret_key: str, provider: str, payer: str) -> str:
+    """What is stored of the instrument that paid: an HMAC of the provider's id for it,
+    keyed with the server secret. Equal instruments give equal fingerprints within one
+    installation; the stored value neither reveals the instrument nor can be matched
+    against another installation's or looked up in a table of known card fingerprints."""
+    return hmac.new(secret_key.encode(), f"pintuan-payer:{provider}:{payer}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def start_payment(tx: Tx, *, order: OrderRow, provider: str, return_url: str) -> PaymentRow:
@@ -75,6 +87,9 @@ def _apply_payment_event(tx: Tx, *, provider: str, event: ProviderEvent) -> None
     assert payment is not None
     if payment.status != "requires_action":
         return
+    if event.payer is not None:
+        payment.payer_fingerprint = payer_fingerprint(tx.settings.secret_key, provider,
+                                                      event.payer)
     if event.type is EventType.PAYMENT_FAILED:
         payment.status = "failed"
         payment.settled_at = tx.now()

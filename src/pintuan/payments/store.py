@@ -9,11 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base, BigInt, table, updated_one
 from pintuan.core.tx import Tx
+from pintuan.orders.store import OrderRow
 
 
 class PaymentRow(Base):
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("provider", "provider_ref"),)
+    __table_args__ = (UniqueConstraint("provider", "provider_ref"),
+                      Index("ix_payments_payer", "merchant_id", "payer_fingerprint"))
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
@@ -25,6 +27,7 @@ class PaymentRow(Base):
     refunded_minor: Mapped[BigInt] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     checkout_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    payer_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -129,3 +132,25 @@ def balance(tx: Tx, order_id: str) -> int:
     total = tx.session.scalar(select(func.coalesce(func.sum(MoneyEntryRow.amount_minor), 0))
                               .where(MoneyEntryRow.order_id == order_id))
     return int(total or 0)
+
+
+def payer_fingerprints(tx: Tx, order_id: str) -> set[str]:
+    """The instruments the order's succeeded payments were made with, as fingerprints."""
+    rows = tx.session.scalars(select(PaymentRow.payer_fingerprint).where(
+        PaymentRow.order_id == order_id, PaymentRow.status == "succeeded",
+        PaymentRow.payer_fingerprint.is_not(None)))
+    return {r for r in rows if r}
+
+
+def paid_own_order_with(tx: Tx, merchant_id: str, *, shopper_id: str, fingerprints: set[str],
+                        except_order: str) -> bool:
+    """Whether the shopper paid another of their orders at this merchant with one of these
+    instruments."""
+    if not fingerprints:
+        return False
+    found = tx.session.scalar(select(PaymentRow.id).join(
+        OrderRow, OrderRow.id == PaymentRow.order_id).where(
+        PaymentRow.merchant_id == merchant_id, PaymentRow.payer_fingerprint.in_(fingerprints),
+        PaymentRow.status == "succeeded", OrderRow.shopper_id == shopper_id,
+        OrderRow.id != except_order).limit(1))
+    return found is not None

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from pintuan.core.errors import Conflict, Unauthorized, ValidationFailed
+from pintuan.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from pintuan.core.ids import new_id, new_token
 from pintuan.core.signing import digest
 from pintuan.core.tx import Tx
+from pintuan.merchants import service as merchants
 from pintuan.shoppers import store
 from pintuan.shoppers.store import ShopperRow, ShopperSessionRow
 
@@ -51,7 +52,36 @@ def _open_session(tx: Tx, shopper: ShopperRow) -> SignedIn:
     return SignedIn(shopper=shopper, token=token)
 
 
-def sign_up(tx: Tx, *, merchant_id: str, email: str, name: str, password: str) -> SignedIn:
+PHONE_TAKEN = "an account with this phone number exists"
+
+
+def _free_phone(tx: Tx, merchant_id: str, raw: str, shopper_id: str | None) -> str | None:
+    """The number in E.164, refused when another account of this store has it: one account
+    per phone, as per email, so a second account cannot hide behind the same number."""
+    phone = merchants.phone_number(tx, merchant_id, raw)
+    other = store.by_phone(tx, merchant_id, phone) if phone else None
+    if other is not None and other.id != shopper_id:
+        raise Conflict(PHONE_TAKEN, code="phone_taken")
+    return phone
+
+
+def _save(tx: Tx, shopper: ShopperRow, phone: str | None) -> None:
+    """Write the account with this phone inside a savepoint, so a concurrent twin's email or
+    phone is told apart. The change is made inside it: opening one flushes what is pending."""
+    try:
+        with tx.session.begin_nested():
+            shopper.phone = phone
+            store.add(tx, shopper)
+            tx.session.flush()
+    except IntegrityError:
+        if phone and store.by_phone(tx, shopper.merchant_id, phone) is not None:
+            raise Conflict(PHONE_TAKEN, code="phone_taken") from None
+        raise Conflict("an account with this email exists", code="email_taken") from None
+
+
+def sign_up(tx: Tx, *, merchant_id: str, email: str, name: str, password: str,
+            phone: str | None = None) -> SignedIn:
+    """A new account; ``phone`` is optional, written in any common way (see core.phone)."""
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise ValidationFailed("email is not valid", code="bad_email")
@@ -59,15 +89,32 @@ def sign_up(tx: Tx, *, merchant_id: str, email: str, name: str, password: str) -
         raise ValidationFailed("password must be 8-200 characters", code="bad_password")
     if store.by_email(tx, merchant_id, email) is not None:
         raise Conflict("an account with this email exists", code="email_taken")
+    number = _free_phone(tx, merchant_id, phone or "", None)
     shopper = ShopperRow(id=new_id("shp"), merchant_id=merchant_id, email=email,
                          name=name.strip(), password_hash=hash_password(password),
                          created_at=tx.now())
-    store.add(tx, shopper)
-    try:
-        tx.session.flush()
-    except IntegrityError:
-        raise Conflict("an account with this email exists", code="email_taken") from None
+    _save(tx, shopper, number)
     return _open_session(tx, shopper)
+
+
+def profile(tx: Tx, *, merchant_id: str, shopper_id: str) -> ShopperRow:
+    shopper = store.get(tx, merchant_id, shopper_id)
+    if shopper is None:
+        raise NotFound(f"no shopper {shopper_id}", code="shopper_not_found")
+    return shopper
+
+
+def update_profile(tx: Tx, *, merchant_id: str, shopper_id: str, name: str | None,
+                   phone: str | None) -> ShopperRow:
+    """Change what is given: None keeps a field; a blank phone removes the number."""
+    shopper = profile(tx, merchant_id=merchant_id, shopper_id=shopper_id)
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed("a name cannot be blank", code="bad_name")
+        shopper.name = name.strip()
+    if phone is not None:
+        _save(tx, shopper, _free_phone(tx, merchant_id, phone, shopper.id))
+    return shopper
 
 
 def sign_in(tx: Tx, *, merchant_id: str, email: str, password: str) -> SignedIn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base
@@ -13,11 +13,13 @@ from pintuan.core.tx import Tx
 
 class ShopperRow(Base):
     __tablename__ = "shoppers"
-    __table_args__ = (UniqueConstraint("merchant_id", "email"),)
+    __table_args__ = (UniqueConstraint("merchant_id", "email"),
+                      Index("ix_shoppers_phone", "merchant_id", "phone", unique=True))
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(16), default=None)
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -40,6 +42,12 @@ def add(tx: Tx, row: ShopperRow | ShopperSessionRow) -> None:
 def by_email(tx: Tx, merchant_id: str, email: str) -> ShopperRow | None:
     return tx.session.scalar(
         select(ShopperRow).where(ShopperRow.merchant_id == merchant_id, ShopperRow.email == email)
+    )
+
+
+def by_phone(tx: Tx, merchant_id: str, phone: str) -> ShopperRow | None:
+    return tx.session.scalar(
+        select(ShopperRow).where(ShopperRow.merchant_id == merchant_id, ShopperRow.phone == phone)
     )
 
 

@@ -55,15 +55,18 @@ async def signup(slug: str, p: PageDep) -> Response:
     f = Fields(p, data)
     email = f.text("email", p.t("auth.email"), max_len=254, min_len=3)
     name = f.text("name", p.t("auth.name"), max_len=100)
+    phone = f.text("phone", p.t("auth.phone"), max_len=32, required=False)
     password = f.text("password", p.t("auth.password"), max_len=200, min_len=8)
     if f.ok:
         try:
             signed = write(p.c, lambda tx: shoppers.sign_up(
-                tx, merchant_id=ctx["merchant"].id, email=email, name=name, password=password))
+                tx, merchant_id=ctx["merchant"].id, email=email, name=name, password=password,
+                phone=phone))
             _session_cookie(p, signed.token)
             return redirect(p, ctx["next"])
         except DomainError as exc:
-            f.errors["email" if "email" in exc.code else "form"] = exc.detail
+            field = next((n for n in ("email", "phone") if n in exc.code), "form")
+            f.errors[field] = exc.detail
     return render(p, "signup.html", status=422, values=data, errors=f.errors, **ctx)
 
 
