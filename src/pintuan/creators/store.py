@@ -249,6 +249,11 @@ def links_of(tx: Tx, creator_id: str) -> list[LinkRow]:
     return list(tx.session.scalars(stmt.order_by(LinkRow.id)))
 
 
+def links_of_program(tx: Tx, program_id: str, *, limit: int = 200) -> list[LinkRow]:
+    stmt = select(LinkRow).where(LinkRow.program_id == program_id)
+    return list(tx.session.scalars(stmt.order_by(LinkRow.id.desc()).limit(limit)))
+
+
 def codes_of(tx: Tx, creator_id: str) -> list[CodeRow]:
     stmt = select(CodeRow).where(CodeRow.creator_id == creator_id)
     return list(tx.session.scalars(stmt.order_by(CodeRow.id)))

@@ -32,7 +32,8 @@ GROUP_STATUSES = ("open", "completed", "failed")
 ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 
 
-def _skus(tx: Tx, merchant_id: str) -> list[Any]:
+def sku_choices(tx: Tx, merchant_id: str) -> list[Any]:
+    """(SKU, product title) of the merchant's products, for a form's SKU choice."""
     products = cat_store.list_products(tx, merchant_id, after=None, limit=200)
     titles = {p.id: p.title for p in products}
     return [(s, titles.get(s.product_id, "")) for s in
@@ -42,7 +43,7 @@ def _skus(tx: Tx, merchant_id: str) -> list[Any]:
 def _deals_page(d: Desk, status: int = 200, **values: Any) -> Response:
     def load(tx: Tx) -> dict[str, Any]:
         return {"deals": gb_store.deals(tx, d.merchant.id, after=None, limit=100),
-                "skus": _skus(tx, d.merchant.id), "now": tx.now()}
+                "skus": sku_choices(tx, d.merchant.id), "now": tx.now()}
     data = read(d.p.c, load)
     now = data["now"]
     defaults = {"starts_at": now.strftime("%Y-%m-%dT%H:%M"),
