@@ -158,7 +158,7 @@ async def create_creator(d: DeskDep) -> Response:
 
 
 def _leaderboard(tx: Tx, d: Desk, program_id: str, days: int, sort: SortBy) -> dict[str, Any]:
-    until = tx.now()
+    until = tx.now() + timedelta(microseconds=1)  # the period ends before until: now counts
     prog, rows = service.leaderboard(tx, merchant_id=d.merchant.id, program_id=program_id,
                                      since=until - timedelta(days=days), until=until, sort=sort)
     names = {c.id: c.name for c in store.creators_by_id(tx, {r.creator_id for r in rows})
