@@ -94,7 +94,8 @@ async def buy(slug: str, item_id: str, p: PageDep) -> Response:
         if facts.item.merchant_id != merchant.id:
             raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
         if not f.ok:
-            return render(p, "flash.html", status=422, errors=f.errors, **_context(p, slug))
+            return render(p, "flash.html", status=422, error=f.errors["quantity"],
+                          **_context(p, slug))
         buy_api.rate_limit(batcher, p.request, token)
     except DomainError as exc:
         if exc.status == 404:
