@@ -84,8 +84,8 @@ def signin_page(p: PageDep, next: str | None = None) -> Response:
 async def signin(p: PageDep) -> Response:
     data = await form(p)
     f = Fields(p, data)
-    email = f.text("email", "Email", max_len=254)
-    password = f.text("password", "Password", max_len=200)
+    email = f.text("email", p.t("auth.email"), max_len=254)
+    password = f.text("password", p.t("auth.password"), max_len=200)
     target = safe_next(data.get("next"), "/console")
     if f.ok:
         try:
