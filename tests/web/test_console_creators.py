@@ -119,8 +119,12 @@ def test_invite_and_link_from_the_program_page(h):
                   {"form_name": "link", "creator_id": lin["id"],
                    "destination": "https://tea.example/spring"})
     assert r.status_code == 303, r.text
+    r = desk.post(f"/console/programs/{prog['id']}/links",
+                  {"form_name": "link", "creator_id": lin["id"], "destination": ""})
+    assert r.status_code == 303, r.text
     page = desk.get(f"/console/programs/{prog['id']}").text
     assert "https://tea.example/spring" in page
+    assert f"<td>http://testserver/s/{m['slug']}</td>" in page
     assert "http://testserver/r/" in page
     bad = desk.post(f"/console/programs/{prog['id']}/links",
                     {"form_name": "link", "creator_id": lin["id"], "destination": "ftp://x"})

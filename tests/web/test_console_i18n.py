@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese punctuation is full-width by design)
 """The console speaks English and Simplified Chinese: chosen by the browser, switchable and
 remembered, on every console page, form messages included."""
 

@@ -107,10 +107,12 @@ async def invite(program_id: str, d: DeskDep) -> Response:
 
 @router.post("/console/programs/{program_id}/links")
 async def create_link(program_id: str, d: DeskDep) -> Response:
+    """A link to the given page, or to the store's home page when none is given."""
+    home = f"{d.p.c.settings.public_url.rstrip('/')}/s/{d.merchant.slug}"
     return await _program_action(
         d, program_id, ("creator_id", "destination"), lambda tx, creator_id, destination:
         service.create_link(tx, merchant_id=d.merchant.id, program_id=program_id,
-                            creator_id=creator_id, destination=destination or None))
+                            creator_id=creator_id, destination=destination or home))
 
 
 def _creators(d: Desk, status: int = 200, **values: Any) -> Response:
