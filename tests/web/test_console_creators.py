@@ -10,8 +10,9 @@ from tests import factories as f
 from tests.creators import helpers as c
 from tests.web.conftest import staff
 
-SAMPLE = ("followers,following,posts,account_age_days,default_avatar,bio\n"
-          + "310,280,900,1600,false,tea lover in Hangzhou\n" * 3 + "3,2400,0,20,true,\n")
+HEADER = "followers,following,posts,account_age_days,default_avatar,bio\n"
+ROWS = "310,280,900,1600,false,tea lover in Hangzhou\n" * 3 + "3,2400,0,20,true,\n"
+SAMPLE = HEADER + ROWS
 
 
 def _programs(h, m):
@@ -79,6 +80,10 @@ def test_creators_are_listed_with_their_tier_and_audience_quality(h):
     page = desk.get("/console/creators").text
     assert f"{share:.1f}% likely bought followers" in page
     assert "sample of 4" in page
+    r = h.client.post(f"/v1/creators/{made['id']}/audience", content=HEADER + ROWS * 2,
+                      headers=f.auth(m) | {"content-type": "text/csv"})
+    assert r.status_code == 201, r.text
+    assert "sample of 8" in desk.get("/console/creators").text  # the latest report
 
 
 @pytest.mark.parametrize(("over", "message"), [

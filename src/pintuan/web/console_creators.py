@@ -3,6 +3,7 @@ creators (list, create, tier, audience quality) and the leaderboard of a program
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +13,11 @@ from fastapi.responses import Response
 from pintuan.core.errors import DomainError
 from pintuan.core.tx import Tx
 from pintuan.creators import audience_store, service, store, views
-from pintuan.creators.model import AttributionModel, Platform
+from pintuan.creators.audience_store import AudienceReportRow
+from pintuan.creators.model import AttributionModel, Platform, is_koc, reach, tier_for
 from pintuan.creators.service import CreatorSpec, HandleSpec, ProgramSpec
 from pintuan.creators.standings import SortBy
+from pintuan.creators.store import CreatorRow, HandleRow
 from pintuan.http import read, write
 from pintuan.web import charts
 from pintuan.web.console import Desk, DeskDep
@@ -59,17 +62,43 @@ async def create_program(d: DeskDep) -> Response:
     return _programs(d, status=422, values=data, errors=f.errors)
 
 
+@dataclass(frozen=True)
+class CreatorLine:
+    """A creator as the console lists them: handles, reach, tier, latest audience report."""
+
+    creator: CreatorRow
+    handles: list[HandleRow]
+    tier: str
+    followers: int
+    report: AudienceReportRow | None
+
+
+def creator_lines(tx: Tx, rows: list[CreatorRow]) -> list[CreatorLine]:
+    """Two statements for the whole list, whatever its length."""
+    ids = {r.id for r in rows}
+    handles, reports = store.handles_of(tx, ids), audience_store.latest_of(tx, ids)
+    out = []
+    for r in rows:
+        followers = reach([h.followers for h in handles[r.id]])
+        out.append(CreatorLine(r, handles[r.id], tier_for(followers).value, followers,
+                               reports.get(r.id)))
+    return out
+
+
 def _program(d: Desk, program_id: str, status: int = 200, **values: Any) -> Response:
     def load(tx: Tx) -> dict[str, Any]:
         prog = service.get_program(tx, merchant_id=d.merchant.id, program_id=program_id)
         members = store.members(tx, prog.id)
-        names = store.creators_by_id(tx, {m.creator_id for m in members})
-        everyone = store.creators(tx, d.merchant.id, after=None, limit=500)
-        return {"program": prog, "members": [(views.member_out(tx, m), names[m.creator_id])
+        everyone = {c.id: c for c in store.creators(tx, d.merchant.id, after=None, limit=500)}
+        lines = {x.creator.id: x for x in creator_lines(tx, [everyone[m.creator_id]
+                                                             for m in members])}
+        koc = prog.koc_max_followers
+        return {"program": prog, "members": [(m, lines[m.creator_id],
+                                              is_koc(lines[m.creator_id].followers, koc))
                                              for m in members],
                 "links": views.links_out(tx, store.links_of_program(tx, prog.id)),
-                "names": {c.id: c.name for c in everyone},
-                "outsiders": [c for c in everyone if c.id not in names]}
+                "names": {c.id: c.name for c in everyone.values()},
+                "outsiders": [c for c in everyone.values() if c.id not in lines]}
     return d.render("program.html", status=status, **read(d.p.c, load), **values)
 
 
@@ -116,10 +145,8 @@ async def create_link(program_id: str, d: DeskDep) -> Response:
 
 
 def _creators(d: Desk, status: int = 200, **values: Any) -> Response:
-    def load(tx: Tx) -> list[tuple[Any, Any]]:
-        rows = store.creators(tx, d.merchant.id, after=None, limit=200)
-        return [(views.creator_out(tx, r), next(iter(audience_store.reports_of(tx, r.id, 1)),
-                                                None)) for r in rows]
+    def load(tx: Tx) -> list[CreatorLine]:
+        return creator_lines(tx, store.creators(tx, d.merchant.id, after=None, limit=200))
     values["values"] = {"platform": "red", "followers": "0"} | values.get("values", {})
     return d.render("creators.html", status=status, creators=read(d.p.c, load),
                     platforms=PLATFORMS, **values)
