@@ -3,6 +3,7 @@ creators (list, create, tier, audience quality) and the leaderboard of a program
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -107,7 +108,8 @@ def program_page(program_id: str, d: DeskDep) -> Response:
     return _program(d, program_id)
 
 
-async def _program_action(d: Desk, program_id: str, fields: tuple[str, ...], run: Any) -> Response:
+async def _program_action(d: Desk, program_id: str, fields: tuple[str, ...],
+                          run: Callable[..., object]) -> Response:
     """A form on a program's page: the program must be the merchant's (else 404); a refusal
     is shown on the form and changes nothing."""
     data = await form(d.p)

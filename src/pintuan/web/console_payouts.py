@@ -42,7 +42,7 @@ def commission_list(d: DeskDep, state: str = Query("held", max_length=12)) -> Re
 
 
 async def _decide(d: Desk, commission_id: str, release: bool) -> Response:
-    data = await form(d.p)
+    await form(d.p)
     d.require(Action.OPERATE)
     read(d.p.c, lambda tx: commissions.get(tx, merchant_id=d.merchant.id,
                                            commission_id=commission_id))
@@ -50,8 +50,7 @@ async def _decide(d: Desk, commission_id: str, release: bool) -> Response:
     try:
         write(d.p.c, lambda tx: act(tx, merchant_id=d.merchant.id, commission_id=commission_id))
     except DomainError as exc:
-        return _commissions(d, data.get("state", "held") if data.get("state") in STATES
-                            else "held", status=exc.status, error=exc.detail)
+        return _commissions(d, "held", status=exc.status, error=exc.detail)
     return redirect(d.p, "/console/commissions")
 
 
