@@ -1,7 +1,8 @@
 """Server time per page on the demo data, for the storefront and the console.
 
-Seeds the demo brand plus DAYS of sample history (groups, payments, page views) into a fresh
-SQLite file (and a fresh PostgreSQL database when reachable), then requests every main page
+Seeds the demo brand plus DAYS of sample history (groups, payments, page views), a live flash
+sale and a creator program with CREATORS creators and their links into a fresh SQLite file
+(and a fresh PostgreSQL database when reachable), then requests every main page
 ROUNDS times in-process (no network, so the time is the server's: routing, queries,
 rendering) and prints one JSON object per backend: median and p95 milliseconds per page.
 Usage: ``python bench/pages.py [--rounds 30] [--days 14]``.
@@ -17,6 +18,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -27,9 +29,16 @@ from pintuan import demo, migrate
 from pintuan.api import create_app
 from pintuan.core.clock import FakeClock, SystemClock
 from pintuan.core.settings import Settings
+from pintuan.creators import service as creators
+from pintuan.creators.model import Platform
+from pintuan.creators.service import CreatorSpec, HandleSpec, ProgramSpec
+from pintuan.flashsale import service as flash
+from pintuan.flashsale.model import Limits, Slot
+from pintuan.flashsale.service import EventSpec, ItemSpec
 from pintuan.groupbuy import deals
 from pintuan.web import sample
 
+CREATORS = 20
 PG = os.environ.get("PINTUAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/pintuan_test")
 
 
@@ -42,6 +51,28 @@ def _client(app: Any) -> TestClient:
 def _post(client: TestClient, url: str, data: dict[str, str]) -> Any:
     body = {"csrf": client.cookies["pt_csrf"]} | data
     return client.post(url, data=body, follow_redirects=False)
+
+
+def _flash_and_creators(c: Any, made: demo.Demo, sku: str) -> tuple[str, str]:
+    """A flash sale selling now and a program with creators, members and links; their ids."""
+    with c.db.write() as session:
+        tx = c.tx(session)
+        now = tx.now()
+        event = flash.create_event(tx, merchant_id=made.merchant_id, spec=EventSpec(
+            title="Midnight Longjing", price_rule_days=30, limits=Limits(1, 2, 4),
+            slots=[Slot(now, now + timedelta(hours=2))], items=[ItemSpec(sku, 4900, 100)]))
+        prog = creators.create_program(tx, merchant_id=made.merchant_id, currency="CNY",
+                                       spec=ProgramSpec(name="Tea lovers"))
+        for n in range(CREATORS):
+            made_creator = creators.create_creator(tx, merchant_id=made.merchant_id,
+                                                   spec=CreatorSpec(name=f"Creator {n}", handles=[
+                                                       HandleSpec(Platform.RED, f"@c{n}",
+                                                                  1000 * (n + 1))]))
+            creators.invite(tx, merchant_id=made.merchant_id, program_id=prog.id,
+                            creator_id=made_creator.id)
+            creators.create_link(tx, merchant_id=made.merchant_id, program_id=prog.id,
+                                 creator_id=made_creator.id, destination=None)
+        return event.event.id, prog.id
 
 
 def _pages(app: Any, made: demo.Demo) -> tuple[dict[str, tuple[TestClient, str]], str]:
@@ -75,6 +106,12 @@ def _pages(app: Any, made: demo.Demo) -> tuple[dict[str, tuple[TestClient, str]]
         "console order": (owner, f"/console/orders/{order_id}"),
         "console keys": (owner, "/console/keys"), "console webhooks": (owner, "/console/webhooks"),
         "console team": (owner, "/console/team"),
+        "flash": (visitor, f"/s/{slug}/flash"),
+        "console flash sales": (owner, "/console/flash-sales"),
+        "console programs": (owner, "/console/programs"),
+        "console creators": (owner, "/console/creators"),
+        "console commissions": (owner, "/console/commissions"),
+        "console payouts": (owner, "/console/payouts"),
     }, order_id
 
 
@@ -89,8 +126,13 @@ def run(url: str, rounds: int, days: int) -> dict[str, Any]:
     with c.db.read() as session:
         sku = deals.get(c.tx(session), merchant_id=made.merchant_id, deal_id=made.deal_id).sku_id
     history = sample.seed(c, clock, merchant_id=made.merchant_id, sku_id=sku, days=days)
+    event_id, program_id = _flash_and_creators(c, made, sku)
     app = create_app(c, run_worker=False)
     pages, _ = _pages(app, made)
+    owner = pages["console dashboard"][0]
+    pages |= {"console flash sale": (owner, f"/console/flash-sales/{event_id}"),
+              "console program": (owner, f"/console/programs/{program_id}"),
+              "console leaderboard": (owner, f"/console/programs/{program_id}/leaderboard")}
     out: dict[str, Any] = {}
     for name, (client, path) in pages.items():
         times = []

@@ -8,9 +8,12 @@ endpoint whose path names an id this test cannot seed fails the test until a see
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from tests import factories as f
+from tests.creators import helpers as c
+from tests.flashsale import helpers as fs
 
 PUBLIC = ("/healthz", "/v1/stores/", "/v1/share/", "/v1/payments/webhooks/")
 SHOPPER = "/v1/me"
@@ -31,13 +34,37 @@ def _seed(h) -> tuple[dict[str, str], dict[str, str]]:
     product = h.client.get("/v1/products", headers=f.auth(m)).json()["data"][0]
     ids = {"product_id": product["id"], "sku_id": deal["sku_id"], "deal_id": deal["id"],
            "group_id": opened.json()["group"]["id"], "order_id": opened.json()["order"]["id"],
-           "endpoint_id": endpoint["id"], "delivery_id": delivery["id"], "key_id": key["id"]}
-    return m, ids
+           "endpoint_id": endpoint["id"], "delivery_id": delivery["id"], "key_id": key["id"],
+           "event_id": fs.event(h, m)["id"]}
+    return m, ids | _creator_ids(h, m)
+
+
+def _creator_ids(h, m) -> dict[str, str]:
+    """A program, a creator whose self-referred sale was held then released, the payout
+    batch that paid it, and a bonus contract."""
+    prog = c.program(h, m, holding_days=0)
+    h.client.post(f"/v1/programs/{prog['id']}/rate-cards", headers=f.auth(m),
+                  json={"kind": "percent", "bps": 1000})
+    s = f.shopper(h, m)
+    me = c.creator(h, m, prog, shopper_id=s["id"])
+    c.completed_sale(h, m, s, f.deal(h, m, team_size=2), c.click(h, c.link(h, m, prog, me)))
+    com = h.client.get("/v1/commissions", headers=f.auth(m)).json()["data"][0]
+    h.client.post(f"/v1/commissions/{com['id']}/release", headers=f.auth(m))
+    batch = h.client.post("/v1/payout-batches", headers=f.auth(m), json={}).json()
+    now = h.clock.now()
+    contract = h.client.post(f"/v1/programs/{prog['id']}/bonus-contracts", headers=f.auth(m),
+                             json={"creator_id": me["id"], "starts_at": now.isoformat(),
+                                   "ends_at": (now + timedelta(days=1)).isoformat(),
+                                   "tiers": [{"gmv_target_minor": 100, "bonus_minor": 10}]})
+    return {"program_id": prog["id"], "creator_id": me["id"], "commission_id": com["id"],
+            "batch_id": batch["id"], "payout_id": batch["payouts"][0]["id"],
+            "contract_id": contract.json()["id"]}
 
 
 def _bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
     """Valid bodies that name the first merchant's rows, so only tenancy can refuse them."""
     now = "2026-11-11T00:00:00Z"
+    creator = {"creator_id": ids["creator_id"]}
     return {
         ("POST", "/v1/products/{product_id}/skus"): {"code": "X-1", "title": "x",
                                                      "list_price_minor": 100},
@@ -49,6 +76,25 @@ def _bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/v1/api-keys"): {"label": "own"},
         ("POST", "/v1/webhook-endpoints"): {"url": "http://127.0.0.1:9/own"},
         ("POST", "/v1/orders/{order_id}/refunds"): {"amount_minor": 1},
+        ("POST", "/v1/flash-sales"): {"title": "Stolen", "slots": [
+            {"starts_at": now, "ends_at": "2026-11-20T00:00:00Z"}],
+            "items": [{"sku_id": ids["sku_id"], "sale_price_minor": 1, "quota": 1}]},
+        ("POST", "/v1/programs"): {"name": "Own"},
+        ("POST", "/v1/creators"): {"name": "Own", "recruited_by": ids["creator_id"]},
+        ("POST", "/v1/payout-batches"): {},
+        ("POST", "/v1/programs/{program_id}/invitations"): creator,
+        ("POST", "/v1/programs/{program_id}/links"): creator,
+        ("POST", "/v1/programs/{program_id}/codes"): creator | {"code": "STOLEN"},
+        ("POST", "/v1/programs/{program_id}/rate-cards"): {"kind": "percent", "bps": 100},
+        ("POST", "/v1/programs/{program_id}/bonus-contracts"): creator | {
+            "starts_at": now, "ends_at": "2026-11-20T00:00:00Z",
+            "tiers": [{"gmv_target_minor": 100, "bonus_minor": 10}]},
+        ("POST", "/v1/creators/{creator_id}/payouts"): {"amount_minor": 1},
+        ("POST", "/v1/creators/{creator_id}/audience"): {"followers": [
+            {"followers": 1, "following": 2, "posts": 3, "account_age_days": 4,
+             "default_avatar": True, "has_bio": False}]},
+        ("POST", "/v1/payouts/{payout_id}/fail"): {"reason": "bounced"},
+        ("POST", "/v1/skus/{sku_id}/price"): {"list_price_minor": 1},
     }
 
 
@@ -65,7 +111,11 @@ def _snapshot(h, m, ids) -> list[Any]:
     paths = [f"/v1/deals/{ids['deal_id']}", f"/v1/orders/{ids['order_id']}",
              f"/v1/skus/{ids['sku_id']}/stock", f"/v1/products/{ids['product_id']}",
              f"/v1/groups/{ids['group_id']}", "/v1/api-keys", "/v1/webhook-endpoints",
-             f"/v1/webhook-deliveries/{ids['delivery_id']}"]
+             f"/v1/webhook-deliveries/{ids['delivery_id']}", f"/v1/flash-sales/{ids['event_id']}",
+             f"/v1/programs/{ids['program_id']}", f"/v1/programs/{ids['program_id']}/members",
+             f"/v1/creators/{ids['creator_id']}", f"/v1/commissions/{ids['commission_id']}",
+             f"/v1/payout-batches/{ids['batch_id']}", f"/v1/bonus-contracts/{ids['contract_id']}",
+             f"/v1/creators/{ids['creator_id']}/audience"]
     return [h.client.get(p, headers=f.auth(m)).json() for p in paths]
 
 

@@ -40,8 +40,9 @@ def test_dashboard_counts_sales_success_fill_time_funnel_and_top_products(h):
     assert groups.success_rate == 0.5
     assert groups.avg_fill_seconds is not None
     assert abs(groups.avg_fill_seconds - 1800) < 2
-    # five visits, and the two shoppers who opened a group viewed the deal first
-    assert (funnel.views, funnel.groups_opened, funnel.joins, funnel.paid) == (7, 2, 1, 3)
+    # five visits, and the two shoppers who opened a group viewed the deal first; three
+    # seats were taken (two leaders, one joiner) and all three were paid
+    assert (funnel.views, funnel.groups_opened, funnel.seats, funnel.paid) == (7, 2, 3, 3)
     assert [(p.units, p.revenue_minor) for p in top] == [(3, 16000)]
     page = staff(h, m, "analyst").get("/console")
     assert page.status_code == 200
@@ -49,7 +50,7 @@ def test_dashboard_counts_sales_success_fill_time_funnel_and_top_products(h):
     assert "50%" in page.text
     assert "30 min" in page.text
     assert page.text.count('<svg class="chart"') == 4
-    assert "Deal page views: 7" in page.text
+    assert "Deal page views: 7; Groups opened: 2; Seats taken: 3; Seats paid: 3" in page.text
 
 
 def test_another_merchants_sales_never_reach_the_dashboard(h):
@@ -62,3 +63,19 @@ def test_another_merchants_sales_never_reach_the_dashboard(h):
     assert groups.opened == 0
     assert funnel.views == 0
     assert top == []
+
+
+def test_funnel_steps_nest_leaders_count_as_seats_and_unpaid_seats_are_not_paid(h):
+    m = f.merchant(h)
+    deal = f.deal(h, m, team_size=3)
+    ann, bob, carl = (shopper(h, m) for _ in range(3))
+    first = open_group(m, ann, deal["id"])
+    pay(h, m, ann, first)
+    join_group(bob, token_of(h, first))  # bob holds a seat but never pays
+    open_group(m, carl, deal["id"])  # a leader who has not paid yet
+    funnel = _figures(h, m)[2]
+    # bob came by the share link, not the deal page: two views
+    assert (funnel.views, funnel.groups_opened, funnel.seats, funnel.paid) == (2, 2, 3, 1)
+    assert funnel.views >= funnel.groups_opened
+    assert funnel.seats >= funnel.groups_opened
+    assert funnel.seats >= funnel.paid

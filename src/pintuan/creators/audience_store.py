@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base
@@ -40,6 +40,18 @@ def add(tx: Tx, row: AudienceReportRow) -> None:
 def reports_of(tx: Tx, creator_id: str, limit: int = 20) -> list[AudienceReportRow]:
     stmt = select(AudienceReportRow).where(AudienceReportRow.creator_id == creator_id)
     return list(tx.session.scalars(stmt.order_by(AudienceReportRow.id.desc()).limit(limit)))
+
+
+def latest_of(tx: Tx, creator_ids: set[str]) -> dict[str, AudienceReportRow]:
+    """The latest report of each of these creators that has one, in one statement."""
+    if not creator_ids:
+        return {}
+    newest = (select(AudienceReportRow.creator_id,
+                     func.max(AudienceReportRow.id).label("id"))
+              .where(AudienceReportRow.creator_id.in_(creator_ids))
+              .group_by(AudienceReportRow.creator_id).subquery())
+    stmt = select(AudienceReportRow).join(newest, AudienceReportRow.id == newest.c.id)
+    return {r.creator_id: r for r in tx.session.scalars(stmt)}
 
 
 def peer_engagement(tx: Tx, merchant_id: str, tier: str, *, exclude: str) -> list[int]:

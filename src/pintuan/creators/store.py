@@ -217,6 +217,16 @@ def handles(tx: Tx, creator_id: str) -> list[HandleRow]:
     return list(tx.session.scalars(stmt.order_by(HandleRow.platform)))
 
 
+def handles_of(tx: Tx, creator_ids: set[str]) -> dict[str, list[HandleRow]]:
+    """The handles of many creators in one statement."""
+    out: dict[str, list[HandleRow]] = {c: [] for c in creator_ids}
+    if creator_ids:
+        stmt = select(HandleRow).where(HandleRow.creator_id.in_(creator_ids))
+        for row in tx.session.scalars(stmt.order_by(HandleRow.platform)):
+            out[row.creator_id].append(row)
+    return out
+
+
 def member(tx: Tx, program_id: str, creator_id: str) -> MemberRow | None:
     return tx.session.scalar(select(MemberRow).where(MemberRow.program_id == program_id,
                                                      MemberRow.creator_id == creator_id))
@@ -248,6 +258,11 @@ def link_by_token(tx: Tx, token: str) -> LinkRow | None:
 def links_of(tx: Tx, creator_id: str) -> list[LinkRow]:
     stmt = select(LinkRow).where(LinkRow.creator_id == creator_id)
     return list(tx.session.scalars(stmt.order_by(LinkRow.id)))
+
+
+def links_of_program(tx: Tx, program_id: str, *, limit: int = 200) -> list[LinkRow]:
+    stmt = select(LinkRow).where(LinkRow.program_id == program_id)
+    return list(tx.session.scalars(stmt.order_by(LinkRow.id.desc()).limit(limit)))
 
 
 def codes_of(tx: Tx, creator_id: str) -> list[CodeRow]:

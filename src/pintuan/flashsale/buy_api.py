@@ -32,7 +32,8 @@ from pintuan.shoppers.service import TOKEN_PREFIX
 PATH = "/v1/me/flash-orders"
 
 
-def _batcher(request: Request) -> Batcher:
+def batcher_of(request: Request) -> Batcher:
+    """The app's one batcher (made on first use), shared by the API and the pages."""
     state = request.app.state
     if getattr(state, "flash_batcher", None) is None:
         state.flash_batcher = Batcher(container(request))
@@ -49,7 +50,7 @@ def _token(request: Request) -> str:
     return token
 
 
-def _rate_limit(batcher: Batcher, request: Request, token: str) -> None:
+def rate_limit(batcher: Batcher, request: Request, token: str) -> None:
     ip = request.client.host if request.client is not None else "?"
     if not batcher.per_ip.allow(ip):
         raise TooManyRequests("too many buys from this address; retry in a moment",
@@ -85,10 +86,10 @@ def _answer(status: int, body: dict[str, Any]) -> Response:
 
 
 async def buy(request: Request) -> Response:
-    batcher = _batcher(request)
+    batcher = batcher_of(request)
     try:
         token = _token(request)
-        _rate_limit(batcher, request, token)
+        rate_limit(batcher, request, token)
         raw = await request.body()
         item_id, quantity = _parse(raw)
         key = request.headers.get("idempotency-key")

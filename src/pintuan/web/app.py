@@ -17,10 +17,14 @@ from pintuan.web import (
     checkout,
     console,
     console_catalog,
+    console_creators,
     console_dev,
+    console_flash,
+    console_payouts,
     console_sales,
     poster,
     storefront,
+    storefront_flash,
 )
 from pintuan.web.pages import SignInRequired, error_message, error_page, page
 
@@ -56,8 +60,9 @@ def _as_page(app: FastAPI, exc_type: type[Exception]) -> None:
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(packages=[("pintuan.web", "static")]), name="static")
-    for module in (storefront, checkout, account, poster, console, console_catalog,
-                   console_sales, console_dev):
+    for module in (storefront, storefront_flash, checkout, account, poster, console,
+                   console_catalog, console_sales, console_flash, console_creators,
+                   console_payouts, console_dev):
         app.include_router(module.router)
     for exc_type in (DomainError, RequestValidationError, StarletteHTTPException):
         _as_page(app, exc_type)

@@ -26,9 +26,15 @@ def _nice_max(value: int, floor: int) -> int:
     return int(((top + step - 1) // step) * step)
 
 
+def _month_day(label: str) -> str:
+    return label[5:]
+
+
 def line_chart(points: Sequence[tuple[str, int]], *, title: str,
-               fmt: Callable[[int], str], floor: int = 1) -> Markup:
-    """A line over days (label, value), with a y axis of three ticks and sparse x labels."""
+               fmt: Callable[[int], str], floor: int = 1,
+               tick: Callable[[str], str] = _month_day) -> Markup:
+    """A line over (label, value) points, days unless ``tick`` says how to shorten a label,
+    with a y axis of three ticks and sparse x labels."""
     desc = "; ".join(f"{label}: {fmt(v)}" for label, v in points if v) or "no data"
     head, tail = _open(title, desc)
     top = _nice_max(max((v for _, v in points), default=0), floor)
@@ -45,7 +51,7 @@ def line_chart(points: Sequence[tuple[str, int]], *, title: str,
     for i, (label, _) in enumerate(points):
         if i % every == 0 or i == len(points) - 1:
             parts.append(f'<text class="tick" x="{xy[i][0]:.1f}" y="{H - 8}" '
-                         f'text-anchor="middle">{escape(label[5:])}</text>')
+                         f'text-anchor="middle">{escape(tick(label))}</text>')
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     parts.append(f'<polyline class="series" fill="none" points="{path}"/>')
     parts.extend(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3"/>'

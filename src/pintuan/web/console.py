@@ -3,6 +3,7 @@ and the dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -35,6 +36,7 @@ from pintuan.web.store import StaffRow
 
 router = APIRouter(include_in_schema=False)
 DAYS = 30
+Translate = Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ def signin_page(p: PageDep, next: str | None = None) -> Response:
 async def signin(p: PageDep) -> Response:
     data = await form(p)
     f = Fields(p, data)
-    email = f.text("email", "Email", max_len=254)
-    password = f.text("password", "Password", max_len=200)
+    email = f.text("email", p.t("auth.email"), max_len=254)
+    password = f.text("password", p.t("auth.password"), max_len=200)
     target = safe_next(data.get("next"), "/console")
     if f.ok:
         try:
@@ -113,7 +115,7 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
-def _dashboard(tx: Tx, merchant: MerchantRow) -> dict[str, Any]:
+def _dashboard(tx: Tx, merchant: MerchantRow, t: Translate) -> dict[str, Any]:
     now = tx.now()
     since = datetime(now.year, now.month, now.day, tzinfo=now.tzinfo) - timedelta(days=DAYS - 1)
     sales = metrics.daily_sales(tx, merchant.id, since)
@@ -133,16 +135,16 @@ def _dashboard(tx: Tx, merchant: MerchantRow) -> dict[str, Any]:
         "fill": _duration(groups.avg_fill_seconds),
         "live_deals": len(gb_store.live_deals(tx, merchant.id, now)),
         "gmv_chart": charts.line_chart([(d.day, d.gmv_minor) for d in sales],
-                                       title=f"GMV per day, last {DAYS} days", fmt=fmt_money,
+                                       title=t("c.dash.gmv_chart", n=DAYS), fmt=fmt_money,
                                        floor=100),
         "orders_chart": charts.line_chart([(d.day, d.orders) for d in sales],
-                                          title=f"Paid orders per day, last {DAYS} days", fmt=str),
+                                          title=t("c.dash.orders_chart", n=DAYS), fmt=str),
         "funnel_chart": charts.bar_chart(
-            [("Deal page views", funnel.views), ("Groups opened", funnel.groups_opened),
-             ("Joins", funnel.joins), ("Paid seats", funnel.paid)],
-            title=f"Funnel, last {DAYS} days", fmt=str),
+            [(t("c.dash.views"), funnel.views), (t("c.dash.opened"), funnel.groups_opened),
+             (t("c.dash.seats"), funnel.seats), (t("c.dash.paid"), funnel.paid)],
+            title=t("c.dash.funnel_chart", n=DAYS), fmt=str),
         "top_chart": charts.bar_chart([(x.title, x.revenue_minor) for x in top],
-                                      title="Top products by revenue", fmt=fmt_money),
+                                      title=t("c.dash.top_chart"), fmt=fmt_money),
         "top": top, "funnel": funnel, "now": now,
         "deals": gb_store.deals(tx, merchant.id, after=None, limit=10),
     }
@@ -150,4 +152,4 @@ def _dashboard(tx: Tx, merchant: MerchantRow) -> dict[str, Any]:
 
 @router.get("/console")
 def dashboard(d: DeskDep) -> Response:
-    return d.render("dashboard.html", **read(d.p.c, lambda tx: _dashboard(tx, d.merchant)))
+    return d.render("dashboard.html", **read(d.p.c, lambda tx: _dashboard(tx, d.merchant, d.p.t)))

@@ -43,11 +43,12 @@ def products(d: DeskDep) -> Response:
 
 
 def _sku_fields(f: Fields) -> SkuSpec:
-    code = f.text("code", "SKU code", max_len=64)
+    t = f.p.t
+    code = f.text("code", t("c.f.sku_code"), max_len=64)
     if code and not re.match(CODE, code):
-        f.errors["code"] = "SKU code may use letters, digits, '.', '_' and '-'."
-    title = f.text("sku_title", "SKU name", max_len=200)
-    price = f.money("price", "List price")
+        f.errors["code"] = t("c.f.sku_code_chars")
+    title = f.text("sku_title", t("c.f.sku_name"), max_len=200)
+    price = f.money("price", t("c.f.list_price"))
     return SkuSpec(code, title, price or 0)
 
 
@@ -56,10 +57,11 @@ async def create_product(d: DeskDep) -> Response:
     data = await form(d.p)
     d.require(Action.OPERATE)
     f = Fields(d.p, data)
-    title = f.text("title", "Product title", max_len=200)
-    description = f.text("description", "Description", max_len=10_000, required=False)
+    t = d.p.t
+    title = f.text("title", t("c.f.product_title"), max_len=200)
+    description = f.text("description", t("c.f.description"), max_len=10_000, required=False)
     sku = _sku_fields(f)
-    stock = f.integer("stock", "Opening stock", lo=0, hi=1_000_000, default=0)
+    stock = f.integer("stock", t("c.f.opening_stock"), lo=0, hi=1_000_000, default=0)
     if f.ok:
         try:
             write(d.p.c, lambda tx: _create(tx, d, title, description, sku, stock))
@@ -117,8 +119,8 @@ async def receive(sku_id: str, d: DeskDep) -> Response:
     d.require(Action.OPERATE)
     sku = read(d.p.c, lambda tx: catalog.get_sku(tx, merchant_id=d.merchant.id, sku_id=sku_id))
     f = Fields(d.p, data)
-    quantity = f.integer("quantity", "Quantity received", lo=1, hi=1_000_000)
-    note = f.text("note", "Note", max_len=200, required=False)
+    quantity = f.integer("quantity", d.p.t("c.f.quantity_received"), lo=1, hi=1_000_000)
+    note = f.text("note", d.p.t("c.f.note"), max_len=200, required=False)
     if f.ok:
         write(d.p.c, lambda tx: catalog.receive(tx, merchant_id=d.merchant.id, sku_id=sku_id,
                                                 location_id=None, quantity=quantity,

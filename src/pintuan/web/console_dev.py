@@ -41,7 +41,7 @@ async def issue_key(d: DeskDep) -> Response:
     data = await form(d.p)
     d.require(Action.DEVELOP)
     f = Fields(d.p, data)
-    label = f.text("label", "Label", max_len=100)
+    label = f.text("label", d.p.t("c.f.label"), max_len=100)
     if not f.ok:
         return _keys(d, status=422, values=data, errors=f.errors)
     issued = write(d.p.c, lambda tx: merchants.issue_key(tx, merchant_id=d.merchant.id,
@@ -77,8 +77,8 @@ async def create_hook(d: DeskDep) -> Response:
     data = await form(d.p)
     d.require(Action.DEVELOP)
     f = Fields(d.p, data)
-    url = f.text("url", "URL", max_len=500, min_len=8)
-    raw = f.text("events", "Events", max_len=2000, required=False) or "*"
+    url = f.text("url", d.p.t("c.f.url"), max_len=500, min_len=8)
+    raw = f.text("events", d.p.t("c.f.events"), max_len=2000, required=False) or "*"
     events = sorted({e.strip() for e in raw.split(",") if e.strip()})
     if f.ok:
         try:
@@ -117,10 +117,10 @@ async def add_member(d: DeskDep) -> Response:
     data = await form(d.p)
     d.require(Action.DEVELOP)
     f = Fields(d.p, data)
-    email = f.text("email", "Email", max_len=254, min_len=3)
-    name = f.text("name", "Name", max_len=100)
-    role = f.choice("role", "Role", tuple(r.value for r in staff.Role))
-    password = f.text("password", "First password", max_len=200, min_len=8)
+    email = f.text("email", d.p.t("auth.email"), max_len=254, min_len=3)
+    name = f.text("name", d.p.t("c.f.name"), max_len=100)
+    role = f.choice("role", d.p.t("c.f.role"), tuple(r.value for r in staff.Role))
+    password = f.text("password", d.p.t("c.f.first_password"), max_len=200, min_len=8)
     if f.ok:
         try:
             write(d.p.c, lambda tx: staff.create(tx, merchant_id=d.merchant.id, email=email,

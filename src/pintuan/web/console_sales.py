@@ -32,7 +32,8 @@ GROUP_STATUSES = ("open", "completed", "failed")
 ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 
 
-def _skus(tx: Tx, merchant_id: str) -> list[Any]:
+def sku_choices(tx: Tx, merchant_id: str) -> list[Any]:
+    """(SKU, product title) of the merchant's products, for a form's SKU choice."""
     products = cat_store.list_products(tx, merchant_id, after=None, limit=200)
     titles = {p.id: p.title for p in products}
     return [(s, titles.get(s.product_id, "")) for s in
@@ -42,7 +43,7 @@ def _skus(tx: Tx, merchant_id: str) -> list[Any]:
 def _deals_page(d: Desk, status: int = 200, **values: Any) -> Response:
     def load(tx: Tx) -> dict[str, Any]:
         return {"deals": gb_store.deals(tx, d.merchant.id, after=None, limit=100),
-                "skus": _skus(tx, d.merchant.id), "now": tx.now()}
+                "skus": sku_choices(tx, d.merchant.id), "now": tx.now()}
     data = read(d.p.c, load)
     now = data["now"]
     defaults = {"starts_at": now.strftime("%Y-%m-%dT%H:%M"),
@@ -60,19 +61,22 @@ def deal_list(d: DeskDep) -> Response:
 
 
 def _deal_spec(f: Fields) -> DealSpec:
-    group_price = f.money("group_price", "Group price")
-    leader = f.money("leader_price", "Leader price", required=False)
+    t = f.p.t
+    group_price = f.money("group_price", t("c.f.group_price"))
+    leader = f.money("leader_price", t("c.f.leader_price"), required=False)
     return DealSpec(
-        sku_id=f.text("sku_id", "SKU", max_len=40), title=f.text("title", "Title", max_len=200),
+        sku_id=f.text("sku_id", t("c.sku"), max_len=40),
+        title=f.text("title", t("c.title"), max_len=200),
         group_price_minor=group_price or 0, leader_price_minor=leader,
-        team_size=f.integer("team_size", "Team size", lo=MIN_TEAM, hi=MAX_TEAM),
-        join_window_seconds=3600 * f.integer("join_window_hours", "Join window (hours)", lo=1,
+        team_size=f.integer("team_size", t("c.f.team_size"), lo=MIN_TEAM, hi=MAX_TEAM),
+        join_window_seconds=3600 * f.integer("join_window_hours", t("c.f.join_window"), lo=1,
                                              hi=720),
-        starts_at=f.when("starts_at", "Starts"), ends_at=f.when("ends_at", "Ends"),
-        per_order_limit=f.integer("per_order_limit", "Per order", lo=1, hi=10_000),
-        per_shopper_limit=f.integer("per_shopper_limit", "Per shopper", lo=1, hi=10_000),
-        quota=f.integer("quota", "Quota", lo=1, hi=10_000_000), virtual_fill_min_paid=None,
-        overflow=Overflow(f.choice("overflow", "When a group is full",
+        starts_at=f.when("starts_at", t("c.flash.starts")),
+        ends_at=f.when("ends_at", t("c.flash.ends")),
+        per_order_limit=f.integer("per_order_limit", t("c.f.per_order"), lo=1, hi=10_000),
+        per_shopper_limit=f.integer("per_shopper_limit", t("c.f.per_shopper"), lo=1, hi=10_000),
+        quota=f.integer("quota", t("c.f.quota"), lo=1, hi=10_000_000), virtual_fill_min_paid=None,
+        overflow=Overflow(f.choice("overflow", t("c.f.overflow"),
                                    tuple(o.value for o in Overflow))),
         location_id=None)
 
@@ -151,10 +155,10 @@ async def refund(order_id: str, d: DeskDep) -> Response:
     d.require(Action.OPERATE)
     read(d.p.c, lambda tx: orders.get(tx, merchant_id=d.merchant.id, order_id=order_id))
     f = Fields(d.p, data)
-    amount = f.money("amount", "Amount", required=False)
-    reason = f.text("reason", "Reason", max_len=40)
+    amount = f.money("amount", d.p.t("c.commissions.amount"), required=False)
+    reason = f.text("reason", d.p.t("c.f.reason"), max_len=40)
     if amount == 0:
-        f.errors["amount"] = "Amount must be more than zero."
+        f.errors["amount"] = d.p.t("c.f.amount_positive")
     if f.ok:
         def action(tx: Tx) -> dict[str, Any]:
             order = orders.lock(tx, order_id)

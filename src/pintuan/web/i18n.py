@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pintuan.web.i18n_console import CONSOLE
+
 LANGS = ("en", "zh-Hans")
 DEFAULT = "en"
 
@@ -104,7 +106,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.datetime": ("{field} must be a date and time.", "{field}须为日期时间。"),
     "field.choice": ("{field} has an unknown value.", "{field}的值无效。"),
     "time.d": ("{n}d", "{n}天"),
+    "flash.title": ("Flash sales", "限时秒杀"),
+    "flash.link": ("Flash sales", "限时秒杀"),
+    "flash.empty": ("No flash sales right now.", "暂时没有秒杀活动。"),
+    "flash.live": ("Selling now: ends in", "正在抢购，距结束"),
+    "flash.upcoming": ("Starts in", "距开始"),
+    "flash.next_slots": ("Next slots", "后续场次"),
+    "flash.was": ("Was {price}", "原价 {price}"),
+    "flash.left": ("{n} left", "剩余 {n} 件"),
+    "flash.sold_out": ("Sold out", "已抢光"),
+    "flash.limit": ("Limit {n} per order", "每单限购 {n} 件"),
+    "flash.buy": ("Buy now", "立即抢购"),
+    "flash.signin_to_buy": ("Sign in to buy", "登录后抢购"),
+    "flash.not_yet": ("Not started", "未开始"),
+    "flash.server_time": ("Store time {when}", "商城时间 {when}"),
 }
+MESSAGES.update(CONSOLE)
 
 
 def pick(cookie: str | None, accept_language: str | None) -> str:

@@ -40,9 +40,13 @@ class GroupStats:
 
 @dataclass(frozen=True)
 class Funnel:
+    """Each step counts within the period, and every later step is part of the one before
+    it where the data allows: a seat is any shopper's place in a group (leaders and joiners
+    alike), and a paid seat is one of those seats that was paid."""
+
     views: int
     groups_opened: int
-    joins: int
+    seats: int
     paid: int
 
 
@@ -107,13 +111,12 @@ def funnel(tx: Tx, merchant_id: str, since: datetime) -> Funnel:
     opened = tx.session.scalar(
         select(func.count()).select_from(GroupRow)
         .where(GroupRow.merchant_id == merchant_id, GroupRow.opened_at >= since))
-    real = (MemberRow.merchant_id == merchant_id, MemberRow.shopper_id.is_not(None))
-    joins = tx.session.scalar(
-        select(func.count()).select_from(MemberRow)
-        .where(*real, MemberRow.joined_at >= since, MemberRow.is_leader.is_(False)))
-    paid = tx.session.scalar(
-        select(func.count()).select_from(MemberRow).where(*real, MemberRow.paid_at >= since))
-    return Funnel(views=int(views or 0), groups_opened=int(opened or 0), joins=int(joins or 0),
+    seats = (MemberRow.merchant_id == merchant_id, MemberRow.shopper_id.is_not(None),
+             MemberRow.joined_at >= since)
+    taken = tx.session.scalar(select(func.count()).select_from(MemberRow).where(*seats))
+    paid = tx.session.scalar(select(func.count()).select_from(MemberRow)
+                             .where(*seats, MemberRow.paid_at.is_not(None)))
+    return Funnel(views=int(views or 0), groups_opened=int(opened or 0), seats=int(taken or 0),
                   paid=int(paid or 0))
 
 

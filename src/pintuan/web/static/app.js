@@ -3,11 +3,18 @@
 (function () {
   "use strict";
   function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var loaded = Date.now();
+  function clock(el, left) {
+    el.textContent = pad(Math.floor(left / 3600)) + ":" + pad(Math.floor(left % 3600 / 60)) + ":" + pad(left % 60);
+  }
   function tick() {
     var now = Date.now();
+    /* data-left: seconds the server counted, so a wrong clock on the phone does not matter */
+    document.querySelectorAll("time[data-left]").forEach(function (el) {
+      clock(el, Math.max(0, parseInt(el.dataset.left, 10) - Math.floor((now - loaded) / 1000)));
+    });
     document.querySelectorAll("time[data-deadline]").forEach(function (el) {
-      var left = Math.max(0, Math.floor((Date.parse(el.dataset.deadline) - now) / 1000));
-      el.textContent = pad(Math.floor(left / 3600)) + ":" + pad(Math.floor(left % 3600 / 60)) + ":" + pad(left % 60);
+      clock(el, Math.max(0, Math.floor((Date.parse(el.dataset.deadline) - now) / 1000)));
     });
   }
   function follow(live) {
