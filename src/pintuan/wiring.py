@@ -14,7 +14,7 @@ from pintuan.payments.sandbox import SandboxProvider
 from pintuan.webhooks import service as webhooks
 
 provider.install(SandboxProvider())
-orders.on_created(referrals.attribute_order)
+orders.on_created(referrals.attribute_order, bulk=referrals.attribute_orders)
 
 
 def timer_handlers() -> dict[str, timers.Handler]:

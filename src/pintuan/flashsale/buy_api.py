@@ -4,7 +4,11 @@ No Pydantic and no dependency injection per request: the body is two fields pars
 orjson, and the request joins its item's batch, which also resolves the shopper's session
 token (one lookup for the whole batch). 201 is sent only after the batch that holds the
 order has committed. Body: ``{"item_id": "fsi_…", "quantity": 1}``; ``Idempotency-Key`` is
-honoured like on every creating POST.
+honoured like on every creating POST. The referral visitor (cookie ``pt_ref``, or
+``"ref"`` in the body for clients without cookies) travels with the buy into its batch, where
+the order's creator attribution is snapshotted like any other order's. (A creator code typed
+at checkout is not taken here: an unknown code would have to refuse one buy inside a batch
+shared with others.)
 
 Before anything else, per-IP and per-shopper token buckets answer 429 to a client that
 sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``). While an item is
@@ -26,7 +30,7 @@ from pintuan.core.errors import DomainError, TooManyRequests, Unauthorized, Vali
 from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
-from pintuan.http import container
+from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
 PATH = "/v1/me/flash-orders"
@@ -59,19 +63,21 @@ def _rate_limit(batcher: Batcher, request: Request, token: str) -> None:
                               code="rate_limited_shopper")
 
 
-def _parse(raw: bytes) -> tuple[str, int]:
+def _parse(raw: bytes) -> tuple[str, int, str | None]:
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise ValidationFailed("the body is not valid JSON", code="malformed_json") from None
-    if not isinstance(body, dict) or set(body) - {"item_id", "quantity"}:
+    if not isinstance(body, dict) or set(body) - {"item_id", "quantity", "ref"}:
         raise ValidationFailed("send {\"item_id\": ..., \"quantity\": n}", code="invalid_request")
-    item_id, quantity = body.get("item_id"), body.get("quantity", 1)
+    item_id, quantity, ref = body.get("item_id"), body.get("quantity", 1), body.get("ref")
     if not isinstance(item_id, str) or not 1 <= len(item_id) <= 40:
         raise ValidationFailed("item_id must be a flash-sale item id", code="invalid_request")
     if type(quantity) is not int:
         raise ValidationFailed("quantity must be an integer", code="invalid_request")
-    return item_id, quantity
+    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= 64):
+        raise ValidationFailed("ref must be a referral visitor token", code="invalid_request")
+    return item_id, quantity, ref
 
 
 def _answer(status: int, body: dict[str, Any]) -> Response:
@@ -90,7 +96,7 @@ async def buy(request: Request) -> Response:
         token = _token(request)
         _rate_limit(batcher, request, token)
         raw = await request.body()
-        item_id, quantity = _parse(raw)
+        item_id, quantity, ref = _parse(raw)
         key = request.headers.get("idempotency-key")
         if key is not None and not 1 <= len(key) <= 255:
             raise ValidationFailed("Idempotency-Key must be 1-255 characters",
@@ -99,5 +105,7 @@ async def buy(request: Request) -> Response:
     except DomainError as exc:
         return _answer(exc.status, exc.problem())
     fp = "" if key is None else idempotency.fingerprint("POST", PATH, raw)
-    status, body = await batcher.buy(facts, BuyRequest(digest(token), quantity, key, fp))
+    context = order_context(request, ref=ref)
+    status, body = await batcher.buy(facts, BuyRequest(digest(token), quantity, key, fp,
+                                                       context or None))
     return _answer(status, dict(body))
