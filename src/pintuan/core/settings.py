@@ -31,5 +31,8 @@ class Settings(BaseSettings):
                                  "per client IP and process (bursts of twice that); 0 = off.")
     flash_shopper_rate: float = Field(default=2, ge=0, description="Flash-sale buys per "
                                       "second per shopper token and process; 0 = off.")
+    redis_url: str | None = Field(default=None, description="Redis for state shared by the "
+                                  "server processes (the flash-sale rate limits); without "
+                                  "it, each process keeps its own.")
     flash_queue_max: int = Field(default=20_000, ge=1, description="Buys waiting per item "
                                  "and process before new ones are told to retry (429).")

@@ -30,7 +30,6 @@ from pintuan.container import Container
 from pintuan.core.errors import DomainError, NotFound, TooManyRequests, ValidationFailed
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.engine import SOLD_OUT, BatchResult, BuyRequest, Outcome, run_batch
-from pintuan.flashsale.gate import Buckets
 from pintuan.flashsale.hot_store import ItemFacts
 
 T = TypeVar("T")
@@ -61,9 +60,6 @@ class Batcher:
         self.queues: dict[str, _Queue] = {}
         self.facts: dict[str, tuple[float, ItemFacts | None]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
-        rates = c.settings
-        self.per_ip = Buckets(rates.flash_ip_rate, 2 * rates.flash_ip_rate)
-        self.per_shopper = Buckets(rates.flash_shopper_rate, 2 * rates.flash_shopper_rate)
 
     async def _in_thread(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn)

@@ -11,7 +11,8 @@ at checkout is not taken here: an unknown code would have to refuse one buy insi
 shared with others.)
 
 Before anything else, per-IP and per-shopper token buckets answer 429 to a client that
-sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``). While an item is
+sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``; shared by all
+processes through Redis when ``PINTUAN_REDIS_URL`` is set, see ``limits``). While an item is
 known to be sold out, the answer comes from memory before the token is
 looked up: "sold out" is public (the storefront shows it), and a flood of losers should not
 cost a database read each.
@@ -26,10 +27,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pintuan.core import idempotency
-from pintuan.core.errors import DomainError, TooManyRequests, Unauthorized, ValidationFailed
+from pintuan.core.errors import DomainError, Unauthorized, ValidationFailed
 from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
+from pintuan.flashsale.limits import RateLimits
 from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
@@ -53,14 +55,12 @@ def _token(request: Request) -> str:
     return token
 
 
-def _rate_limit(batcher: Batcher, request: Request, token: str) -> None:
-    ip = request.client.host if request.client is not None else "?"
-    if not batcher.per_ip.allow(ip):
-        raise TooManyRequests("too many buys from this address; retry in a moment",
-                              code="rate_limited_ip")
-    if not batcher.per_shopper.allow(token):
-        raise TooManyRequests("too many buys from this shopper; retry in a moment",
-                              code="rate_limited_shopper")
+def _limits(request: Request) -> RateLimits:
+    state = request.app.state
+    if getattr(state, "flash_limits", None) is None:
+        state.flash_limits = RateLimits(container(request).settings)
+    found: RateLimits = state.flash_limits
+    return found
 
 
 def _parse(raw: bytes) -> tuple[str, int, str | None]:
@@ -93,8 +93,9 @@ def _answer(status: int, body: dict[str, Any]) -> Response:
 async def buy(request: Request) -> Response:
     batcher = _batcher(request)
     try:
-        token = _token(request)
-        _rate_limit(batcher, request, token)
+        token_hash = digest(_token(request))
+        await _limits(request).check(
+            request.client.host if request.client is not None else "?", token_hash)
         raw = await request.body()
         item_id, quantity, ref = _parse(raw)
         key = request.headers.get("idempotency-key")
@@ -106,6 +107,6 @@ async def buy(request: Request) -> Response:
         return _answer(exc.status, exc.problem())
     fp = "" if key is None else idempotency.fingerprint("POST", PATH, raw)
     context = order_context(request, ref=ref)
-    status, body = await batcher.buy(facts, BuyRequest(digest(token), quantity, key, fp,
+    status, body = await batcher.buy(facts, BuyRequest(token_hash, quantity, key, fp,
                                                        context or None))
     return _answer(status, dict(body))
