@@ -34,5 +34,11 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for state shared by the "
                                   "server processes (the flash-sale rate limits); without "
                                   "it, each process keeps its own.")
-    flash_queue_max: int = Field(default=20_000, ge=1, description="Buys waiting per item "
-                                 "and process before new ones are told to retry (429).")
+    flash_queue_max: int = Field(default=20_000, ge=1, description="Buys in flight (sent to "
+                                 "a batch, not answered) per item and process; more wait in "
+                                 "the waiting room.")
+    flash_wait_seconds: float = Field(default=2.0, gt=0, le=30, description="How long a buy "
+                                      "waits in the waiting room before it is answered 429 "
+                                      "queued, with a ticket that keeps its place.")
+    flash_room_max: int = Field(default=50_000, ge=1, description="Buys waiting per item "
+                                "and process; more are answered 429 queued at once.")

@@ -50,6 +50,7 @@ class _Queue:
     pending: list[tuple[BuyRequest, asyncio.Future[Outcome]]] = field(default_factory=list)
     running: bool = False
     sold_out_until: float = 0.0
+    left: int = -1  # units left after the last batch (-1: none yet)
     refused: Counter[str] = field(default_factory=Counter)  # answered here, not yet stored
 
 
@@ -168,6 +169,7 @@ class Batcher:
                     for _, fut in batch:
                         fut.set_result(UNAVAILABLE)
                     continue
+                q.left = result.left if result.left >= 0 else q.left
                 if result.left == 0:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]

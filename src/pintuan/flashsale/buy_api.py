@@ -12,10 +12,13 @@ shared with others.)
 
 Before anything else, per-IP and per-shopper token buckets answer 429 to a client that
 sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``; shared by all
-processes through Redis when ``PINTUAN_REDIS_URL`` is set, see ``limits``). While an item is
-known to be sold out, the answer comes from memory before the token is
-looked up: "sold out" is public (the storefront shows it), and a flood of losers should not
-cost a database read each.
+processes through Redis when ``PINTUAN_REDIS_URL`` is set, see ``limits``). Then the buy passes the
+item's waiting room (``waiting_room``): it joins a batch at once while those ahead cannot
+take every unit left, else it waits in arrival order and may be answered 429 ``queued`` with
+a ticket (sent back in the ``Flash-Ticket`` header to keep the place). While an item is
+known to be sold out, the answer comes from memory before the token is looked up: "sold
+out" is public (the storefront shows it), and a flood of losers should not cost a database
+read each.
 """
 
 from __future__ import annotations
@@ -32,17 +35,19 @@ from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
 from pintuan.flashsale.limits import RateLimits
+from pintuan.flashsale.waiting_room import WaitingRoom
 from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
 PATH = "/v1/me/flash-orders"
 
 
-def _batcher(request: Request) -> Batcher:
+def _room(request: Request) -> WaitingRoom:
     state = request.app.state
-    if getattr(state, "flash_batcher", None) is None:
+    if getattr(state, "flash_room", None) is None:
         state.flash_batcher = Batcher(container(request))
-    found: Batcher = state.flash_batcher
+        state.flash_room = WaitingRoom(state.flash_batcher)
+    found: WaitingRoom = state.flash_room
     return found
 
 
@@ -85,13 +90,13 @@ def _answer(status: int, body: dict[str, Any]) -> Response:
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if status == 429:
-        headers["Retry-After"] = "1"
+        headers["Retry-After"] = str(body.get("retry_after", 1))
     media = "application/problem+json" if status >= 400 else "application/json"
     return Response(orjson.dumps(body), status_code=status, media_type=media, headers=headers)
 
 
 async def buy(request: Request) -> Response:
-    batcher = _batcher(request)
+    room = _room(request)
     try:
         token_hash = digest(_token(request))
         await _limits(request).check(
@@ -102,11 +107,12 @@ async def buy(request: Request) -> Response:
         if key is not None and not 1 <= len(key) <= 255:
             raise ValidationFailed("Idempotency-Key must be 1-255 characters",
                                    code="bad_idempotency_key")
-        facts = await batcher.item(item_id)
+        facts = await room.batcher.item(item_id)
     except DomainError as exc:
         return _answer(exc.status, exc.problem())
     fp = "" if key is None else idempotency.fingerprint("POST", PATH, raw)
     context = order_context(request, ref=ref)
-    status, body = await batcher.buy(facts, BuyRequest(token_hash, quantity, key, fp,
-                                                       context or None))
+    status, body = await room.buy(facts, BuyRequest(token_hash, quantity, key, fp,
+                                                    context or None),
+                                  request.headers.get("flash-ticket"))
     return _answer(status, dict(body))
