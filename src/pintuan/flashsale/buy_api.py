@@ -76,11 +76,12 @@ def _parse(raw: bytes) -> tuple[str, int, str | None]:
     if not isinstance(body, dict) or set(body) - {"item_id", "quantity", "ref"}:
         raise ValidationFailed("send {\"item_id\": ..., \"quantity\": n}", code="invalid_request")
     item_id, quantity, ref = body.get("item_id"), body.get("quantity", 1), body.get("ref")
-    if not isinstance(item_id, str) or not 1 <= len(item_id) <= 40:
+    if not isinstance(item_id, str) or not 1 <= len(item_id) <= 40 or "\x00" in item_id:
         raise ValidationFailed("item_id must be a flash-sale item id", code="invalid_request")
     if type(quantity) is not int:
         raise ValidationFailed("quantity must be an integer", code="invalid_request")
-    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= 64):
+    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= 64
+                            or "\x00" in ref):
         raise ValidationFailed("ref must be a referral visitor token", code="invalid_request")
     return item_id, quantity, ref
 
