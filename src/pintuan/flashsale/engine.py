@@ -10,7 +10,8 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
    remain), which go to them in arrival order; the rest give their limits back;
 6. orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
    event per order (as every other order emits) and one ``flash_sale.orders_created`` event
-   listing them are inserted in bulk; then the ``orders.on_created`` listeners see the new
+   listing them (and ``flash_sale.sold_out`` when the batch took the last unit) are
+   inserted in bulk; then the ``orders.on_created`` listeners see the new
    orders with their requests' context (creator attribution, in its bulk form); the answers
    of keyed requests are stored with their keys.
 """
@@ -220,6 +221,12 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
         result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
     if won:
         new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    if won and result.left == 0:  # this batch took the last unit
+        new.events.append({"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+                           "type": "flash_sale.sold_out", "created_at": now,
+                           "dispatched": False,
+                           "data": {"item_id": facts.item.id, "event_id": facts.event.id,
+                                    "slot_id": slot_id, "quota": facts.item.quota}})
     hot_store.insert_orders(tx, new)
     orders.created_in_bulk(tx, [(OrderRow(**row), buys[i].context or {})
                                 for row, i in zip(new.orders, won, strict=True)])
