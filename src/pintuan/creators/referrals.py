@@ -14,6 +14,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from pintuan.core import outbox
 from pintuan.core.errors import NotFound, ValidationFailed
@@ -178,20 +179,21 @@ def attribute_order(tx: Tx, order: OrderRow, context: Mapping[str, str]) -> None
                 data={"attribution": attribution_data(row)})
 
 
-def attribute_orders(tx: Tx, made: Sequence[tuple[OrderRow, Mapping[str, str]]]) -> None:
-    """Bulk form of ``attribute_order`` for orders made many at a time (a flash-sale batch):
-    one query finds the shoppers a creator may have brought (a click signed in, a binding);
-    only their orders and those whose request carried referral context are decided, each as
-    ``attribute_order`` decides it."""
+def attribute_orders(tx: Tx, made: Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]
+                     ) -> None:
+    """Bulk form of ``attribute_order`` for orders made many at a time (a flash-sale batch;
+    each as its orders row's values): one query finds the shoppers a creator may have
+    brought (a click signed in, a binding); only their orders and those whose request carried
+    referral context are decided, each as ``attribute_order`` decides it."""
     by_merchant: dict[str, set[str]] = {}
-    for order, _ in made:
-        by_merchant.setdefault(order.merchant_id, set()).add(order.shopper_id)
+    for values, _ in made:
+        by_merchant.setdefault(values["merchant_id"], set()).add(values["shopper_id"])
     since = tx.now() - MAX_WINDOW
     touched = {(m, s) for m, ids in by_merchant.items()
                for s in store.touched(tx, m, ids, since=since)}
-    for order, context in made:
-        if context or (order.merchant_id, order.shopper_id) in touched:
-            attribute_order(tx, order, context)
+    for values, context in made:
+        if context or (values["merchant_id"], values["shopper_id"]) in touched:
+            attribute_order(tx, OrderRow(**values), context)
 
 
 def attribution_data(row: AttributionRow) -> dict[str, object]:

@@ -32,7 +32,6 @@ from pintuan.flashsale.model import Slot, live_slot, take_in_order
 from pintuan.orders import service as orders
 from pintuan.orders.model import OrderStatus
 from pintuan.orders.service import HOLD_TIMER, ORDER_FIELDS
-from pintuan.orders.store import OrderRow
 from pintuan.shoppers import service as shoppers
 
 Outcome = tuple[int, dict[str, Any]]
@@ -228,7 +227,7 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
                            "data": {"item_id": facts.item.id, "event_id": facts.event.id,
                                     "slot_id": slot_id, "quota": facts.item.quota}})
     hot_store.insert_orders(tx, new)
-    orders.created_in_bulk(tx, [(OrderRow(**row), buys[i].context or {})
+    orders.created_in_bulk(tx, [(row, buys[i].context or {})
                                 for row, i in zip(new.orders, won, strict=True)])
     hot_store.store_answers(tx, [(k, *result.outcomes[i]) for i in idx
                                  if (k := buys[i].key) is not None])

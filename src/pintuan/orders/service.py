@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from pintuan.catalog import service as catalog
 from pintuan.catalog.model import Movement
@@ -52,7 +52,7 @@ def hooks_for(order: OrderRow) -> KindHooks | None:
 
 
 CreatedListener = Callable[[Tx, OrderRow, Mapping[str, str]], None]
-Made = Sequence[tuple[OrderRow, Mapping[str, str]]]
+Made = Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]  # (orders row values, context)
 BulkListener = Callable[[Tx, Made], None]
 _CREATED: list[tuple[CreatedListener, BulkListener | None]] = []
 
@@ -69,15 +69,17 @@ def on_created(listener: CreatedListener, *, bulk: BulkListener | None = None) -
 
 def created_in_bulk(tx: Tx, made: Made) -> None:
     """Orders a hot path (the flash-sale batch) inserted itself, rows and ``order.created``
-    events included: the ``on_created`` listeners see them too, in the same transaction."""
+    events included: the ``on_created`` listeners see them too, in the same transaction.
+    A bulk listener gets the rows' values (making thousands of ``OrderRow`` objects would
+    cost the batch more than its SQL); the others get an ``OrderRow`` per order."""
     if not made:
         return
     for listener, bulk in _CREATED:
         if bulk is not None:
             bulk(tx, made)
         else:
-            for order, context in made:
-                listener(tx, order, context)
+            for values, context in made:
+                listener(tx, OrderRow(**values), context)
 
 
 @dataclass(frozen=True)
