@@ -164,7 +164,7 @@ def test_a_waiter_whose_client_leaves_leaves_no_count_behind():
         b.answer("a", LOST)
         await settle()
         assert room.rooms[ITEM].in_flight == 0
-        assert room.rooms[ITEM].waiters == []
+        assert room.rooms[ITEM].waiting() == 0
         again = send(room, "c")
         await settle()
         assert b.entered == ["a", "c"]

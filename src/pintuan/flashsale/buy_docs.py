@@ -52,7 +52,8 @@ class Problem(Resource):
 
 class Queued(Problem):
     ticket: str = Field(description="Send it back in the ``Flash-Ticket`` header.")
-    position: int = Field(description="Buys ahead of this one, this one included.")
+    position: int = Field(description="At most this many buys are ahead of this one, this "
+                          "one included.")
     estimated_wait_seconds: int
     retry_after: int = Field(description="Seconds, as in the ``Retry-After`` header.")
 

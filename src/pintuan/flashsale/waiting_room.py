@@ -55,11 +55,42 @@ class _Waiter:
 
 @dataclass
 class _Room:
+    """``waiters[head:]`` in arrival order; those whose future is cancelled (their wait ran
+    out, their client left: ``gone`` of them) are skipped when reached, not searched for
+    and removed, so a wave of time-outs costs no more than the wave."""
+
     waiters: list[_Waiter] = field(default_factory=list)
+    head: int = 0
+    gone: int = 0
     in_flight: int = 0
     units: int = 0
     rate: float = 0.0  # answers a second, measured over RATE_WINDOW
     window: tuple[float, int] = (0.0, 0)
+
+    def waiting(self) -> int:
+        return len(self.waiters) - self.head - self.gone
+
+    def next(self) -> _Waiter | None:
+        while self.head < len(self.waiters):
+            w = self.waiters[self.head]
+            self.head += 1
+            if not w.fut.cancelled():
+                self._compact()
+                return w
+            self.gone -= 1
+        self.waiters, self.head = [], 0
+        return None
+
+    def _compact(self) -> None:
+        if self.head > 1024 and self.head * 2 > len(self.waiters):
+            del self.waiters[:self.head]
+            self.head = 0
+
+    def leave(self, w: _Waiter) -> int:
+        """Take a waiter out of line; how many are at most ahead of it."""
+        w.fut.cancel()
+        self.gone += 1
+        return bisect.bisect_left(self.waiters, w, lo=self.head) - self.head
 
 
 class WaitingRoom:
@@ -97,16 +128,17 @@ class WaitingRoom:
         the batches found the item sold out."""
         q = self.batcher.queues.get(item_id)
         if q is not None and q.sold_out_until > time.monotonic():
-            for w in room.waiters:
+            while (w := room.next()) is not None:
                 if w.req.key is None:
                     q.refused[SOLD_OUT.code] += 1
                     w.fut.set_result((SOLD_OUT.status, SOLD_OUT.problem()))
                 else:
                     self._admit(room, w)
-            room.waiters.clear()
             return
-        while room.waiters and self._may_enter(item_id, room):
-            self._admit(room, room.waiters.pop(0))
+        while room.waiting() and self._may_enter(item_id, room):
+            w = room.next()
+            assert w is not None
+            self._admit(room, w)
 
     @staticmethod
     def _admit(room: _Room, w: _Waiter) -> None:
@@ -151,14 +183,14 @@ class WaitingRoom:
     async def buy(self, facts: ItemFacts, req: BuyRequest, ticket: str | None) -> Outcome:
         item_id = facts.item.id
         room = self.rooms.setdefault(item_id, _Room())
-        if not room.waiters and self._may_enter(item_id, room):
+        if not room.waiting() and self._may_enter(item_id, room):
             return await self._enter(facts, room, req, counted=False)
         arrival_ns = self.arrival(item_id, req.token_hash, ticket)
-        if len(room.waiters) >= self.settings.flash_room_max:
-            return self._queued(facts, room, req, arrival_ns, len(room.waiters))
+        if room.waiting() >= self.settings.flash_room_max:
+            return self._queued(facts, room, req, arrival_ns, room.waiting())
         self.seq += 1
         w = _Waiter(arrival_ns, self.seq, req, asyncio.get_running_loop().create_future())
-        bisect.insort(room.waiters, w)
+        bisect.insort(room.waiters, w, lo=room.head)
         self._pump(item_id, room)
         answer = await self._wait(room, w)
         if answer is None:
@@ -179,9 +211,7 @@ class WaitingRoom:
                 if w.fut.result() is None:
                     room.in_flight, room.units = room.in_flight - 1, room.units - w.req.quantity
                 raise
-            ahead = room.waiters.index(w)
-            room.waiters.remove(w)
-            w.fut.cancel()
+            ahead = room.leave(w)
             if isinstance(exc, TimeoutError):
                 return 0, {"ahead": ahead}
             raise
