@@ -32,7 +32,7 @@ from pintuan.core.signing import digest
 from pintuan.flashsale.gate import Buckets
 
 log = logging.getLogger("pintuan.flashsale")
-REDIS_TIMEOUT = 0.05
+REDIS_TIMEOUT = 0.25
 RETRY_AFTER = 1.0
 PREFIX = "pintuan:flash:rate:"
 
