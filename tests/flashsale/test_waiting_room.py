@@ -144,7 +144,8 @@ def test_a_full_room_answers_queued_at_once_and_an_old_ticket_counts_as_new():
         assert (status, body["code"], body["position"]) == (429, "queued", 3)
         stale = room.ticket(ITEM, "c", time.time_ns() - 10**12)
         assert room.arrival(ITEM, "c", stale) > time.time_ns() - 10**9
-        assert room.arrival(ITEM, "c", "12.nonsense") > time.time_ns() - 10**9
+        for bad in ("12.nonsense", "9" * 5000 + ".x", "\u00b2.x", ".", ""):
+            assert room.arrival(ITEM, "c", bad) > time.time_ns() - 10**9
         assert room.arrival(ITEM, "c", body["ticket"]) < time.time_ns()
 
     asyncio.run(run())

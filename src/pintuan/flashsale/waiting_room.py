@@ -109,7 +109,7 @@ class WaitingRoom:
         """The first arrival's time a valid ticket carries, else now."""
         now = time.time_ns()
         stamp, _, _ = (ticket or "").partition(".")
-        if stamp.isdigit() and hmac.compare_digest(
+        if 0 < len(stamp) <= 20 and stamp.isascii() and stamp.isdigit() and hmac.compare_digest(
                 ticket or "", self.ticket(item_id, token_hash, int(stamp))):
             at = int(stamp)
             if now - TICKET_SECONDS * 10**9 < at <= now:
