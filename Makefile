@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/pintuan serve
 
 services:
+	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 

@@ -16,6 +16,7 @@ from pintuan.creators import bonus_api as creator_bonuses
 from pintuan.creators import me_api as creators_me
 from pintuan.creators import payout_api as creator_payouts
 from pintuan.flashsale import api as flashsale
+from pintuan.flashsale import buy_docs
 from pintuan.groupbuy import api as groupbuy
 from pintuan.http import RejectNul, install_error_handlers
 from pintuan.merchants import api as merchants
@@ -47,6 +48,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
                    creators, creators_me, creator_payouts, creator_audience, creator_bonuses):
         app.include_router(module.router)
     web.install(app)
+    buy_docs.install(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

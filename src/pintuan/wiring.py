@@ -5,6 +5,7 @@ from __future__ import annotations
 from pintuan.core import timers
 from pintuan.core.worker import EventConsumer
 from pintuan.creators import bonuses, commissions, referrals
+from pintuan.flashsale import announce
 from pintuan.flashsale import lifecycle as _flash_hooks  # noqa: F401  (registers the order kind)
 from pintuan.flashsale import service as flashsale
 from pintuan.groupbuy import lifecycle
@@ -14,13 +15,14 @@ from pintuan.payments.sandbox import SandboxProvider
 from pintuan.webhooks import service as webhooks
 
 provider.install(SandboxProvider())
-orders.on_created(referrals.attribute_order)
+orders.on_created(referrals.attribute_order, bulk=referrals.attribute_orders)
 
 
 def timer_handlers() -> dict[str, timers.Handler]:
     return {orders.HOLD_TIMER: orders.expire_hold, lifecycle.DEADLINE_TIMER: lifecycle.settle,
             commissions.PAYABLE_TIMER: commissions.make_payable,
-            bonuses.SETTLE_TIMER: bonuses.settle, flashsale.END_TIMER: flashsale.end_event}
+            bonuses.SETTLE_TIMER: bonuses.settle, flashsale.END_TIMER: flashsale.end_event,
+            announce.EDGE_TIMER: announce.slot_edge}
 
 
 def consumers() -> list[EventConsumer]:

@@ -94,6 +94,7 @@ class Servers:
     hold_minutes: int = 15
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -105,7 +106,7 @@ class Servers:
                             "PINTUAN_HOLD_MINUTES": str(self.hold_minutes),
                             "PINTUAN_WORKER_INTERVAL_SECONDS": "0.2",
                             # thousands of shoppers, all from 127.0.0.1
-                            "PINTUAN_FLASH_IP_RATE": "0"}
+                            "PINTUAN_FLASH_IP_RATE": "0"} | self.env
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "pintuan.asgi:app", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(self.workers), "--log-level",

@@ -31,5 +31,14 @@ class Settings(BaseSettings):
                                  "per client IP and process (bursts of twice that); 0 = off.")
     flash_shopper_rate: float = Field(default=2, ge=0, description="Flash-sale buys per "
                                       "second per shopper token and process; 0 = off.")
-    flash_queue_max: int = Field(default=20_000, ge=1, description="Buys waiting per item "
-                                 "and process before new ones are told to retry (429).")
+    redis_url: str | None = Field(default=None, description="Redis for state shared by the "
+                                  "server processes (the flash-sale rate limits); without "
+                                  "it, each process keeps its own.")
+    flash_queue_max: int = Field(default=20_000, ge=1, description="Buys in flight (sent to "
+                                 "a batch, not answered) per item and process; more wait in "
+                                 "the waiting room.")
+    flash_wait_seconds: float = Field(default=2.0, gt=0, le=30, description="How long a buy "
+                                      "waits in the waiting room before it is answered 429 "
+                                      "queued, with a ticket that keeps its place.")
+    flash_room_max: int = Field(default=50_000, ge=1, description="Buys waiting per item "
+                                "and process; more are answered 429 queued at once.")

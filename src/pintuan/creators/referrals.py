@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from pintuan.core import outbox
 from pintuan.core.errors import NotFound, ValidationFailed
@@ -179,6 +180,23 @@ def attribute_order(tx: Tx, order: OrderRow, context: Mapping[str, str]) -> None
                                   order_id=order.id, bound_at=tx.now()))
     outbox.emit(tx, merchant_id=order.merchant_id, type="order.attributed",
                 data={"attribution": attribution_data(row)})
+
+
+def attribute_orders(tx: Tx, made: Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]
+                     ) -> None:
+    """Bulk form of ``attribute_order`` for orders made many at a time (a flash-sale batch;
+    each as its orders row's values): one query finds the shoppers a creator may have
+    brought (a click signed in, a binding); only their orders and those whose request carried
+    referral context are decided, each as ``attribute_order`` decides it."""
+    by_merchant: dict[str, set[str]] = {}
+    for values, _ in made:
+        by_merchant.setdefault(values["merchant_id"], set()).add(values["shopper_id"])
+    since = tx.now() - MAX_WINDOW
+    touched = {(m, s) for m, ids in by_merchant.items()
+               for s in store.touched(tx, m, ids, since=since)}
+    for values, context in made:
+        if context or (values["merchant_id"], values["shopper_id"]) in touched:
+            attribute_order(tx, OrderRow(**values), context)
 
 
 def attribution_data(row: AttributionRow) -> dict[str, object]:

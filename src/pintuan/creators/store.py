@@ -3,6 +3,7 @@ the attribution snapshot of each order: tables and every SQL statement over them
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -305,6 +306,18 @@ def touches(tx: Tx, merchant_id: str, *, shopper_id: str, visitor: str | None,
         who = or_(who, ClickRow.visitor == visitor)
     stmt = select(ClickRow).where(ClickRow.merchant_id == merchant_id, who, ClickRow.at >= since)
     return list(tx.session.scalars(stmt.order_by(ClickRow.at, ClickRow.id)))
+
+
+def touched(tx: Tx, merchant_id: str, shopper_ids: Collection[str], *,
+            since: datetime) -> set[str]:
+    """Which of these shoppers clicked a referral link signed in since a time, or are bound
+    to a creator: the only ones an order without referral context can be credited for."""
+    clicked = select(ClickRow.shopper_id).where(
+        ClickRow.merchant_id == merchant_id, ClickRow.shopper_id.in_(shopper_ids),
+        ClickRow.at >= since)
+    bound = select(BindingRow.shopper_id).where(BindingRow.merchant_id == merchant_id,
+                                                BindingRow.shopper_id.in_(shopper_ids))
+    return {str(s) for s in tx.session.scalars(clicked.union(bound))}
 
 
 def clicks_per_creator(tx: Tx, program_id: str, *, since: datetime,

@@ -30,7 +30,6 @@ from pintuan.container import Container
 from pintuan.core.errors import DomainError, NotFound, TooManyRequests, ValidationFailed
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.engine import SOLD_OUT, BatchResult, BuyRequest, Outcome, run_batch
-from pintuan.flashsale.gate import Buckets
 from pintuan.flashsale.hot_store import ItemFacts
 
 T = TypeVar("T")
@@ -51,6 +50,7 @@ class _Queue:
     pending: list[tuple[BuyRequest, asyncio.Future[Outcome]]] = field(default_factory=list)
     running: bool = False
     sold_out_until: float = 0.0
+    left: int = -1  # units left after the last batch (-1: none yet)
     refused: Counter[str] = field(default_factory=Counter)  # answered here, not yet stored
 
 
@@ -61,9 +61,6 @@ class Batcher:
         self.queues: dict[str, _Queue] = {}
         self.facts: dict[str, tuple[float, ItemFacts | None]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
-        rates = c.settings
-        self.per_ip = Buckets(rates.flash_ip_rate, 2 * rates.flash_ip_rate)
-        self.per_shopper = Buckets(rates.flash_shopper_rate, 2 * rates.flash_shopper_rate)
 
     async def _in_thread(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn)
@@ -172,6 +169,7 @@ class Batcher:
                     for _, fut in batch:
                         fut.set_result(UNAVAILABLE)
                     continue
+                q.left = result.left if result.left >= 0 else q.left
                 if result.left == 0:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]

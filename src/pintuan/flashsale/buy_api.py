@@ -4,13 +4,21 @@ No Pydantic and no dependency injection per request: the body is two fields pars
 orjson, and the request joins its item's batch, which also resolves the shopper's session
 token (one lookup for the whole batch). 201 is sent only after the batch that holds the
 order has committed. Body: ``{"item_id": "fsi_…", "quantity": 1}``; ``Idempotency-Key`` is
-honoured like on every creating POST.
+honoured like on every creating POST. The referral visitor (cookie ``pt_ref``, or
+``"ref"`` in the body for clients without cookies) travels with the buy into its batch, where
+the order's creator attribution is snapshotted like any other order's. (A creator code typed
+at checkout is not taken here: an unknown code would have to refuse one buy inside a batch
+shared with others.)
 
 Before anything else, per-IP and per-shopper token buckets answer 429 to a client that
-sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``). While an item is
-known to be sold out, the answer comes from memory before the token is
-looked up: "sold out" is public (the storefront shows it), and a flood of losers should not
-cost a database read each.
+sends too fast (``PINTUAN_FLASH_IP_RATE``, ``PINTUAN_FLASH_SHOPPER_RATE``; shared by all
+processes through Redis when ``PINTUAN_REDIS_URL`` is set, see ``limits``). Then the buy passes the
+item's waiting room (``waiting_room``): it joins a batch at once while those ahead cannot
+take every unit left, else it waits in arrival order and may be answered 429 ``queued`` with
+a ticket (sent back in the ``Flash-Ticket`` header to keep the place). While an item is
+known to be sold out, the answer comes from memory before the token is looked up: "sold
+out" is public (the storefront shows it), and a flood of losers should not cost a database
+read each.
 """
 
 from __future__ import annotations
@@ -22,22 +30,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from pintuan.core import idempotency
-from pintuan.core.errors import DomainError, TooManyRequests, Unauthorized, ValidationFailed
+from pintuan.core.errors import DomainError, Unauthorized, ValidationFailed
 from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
-from pintuan.http import container
+from pintuan.flashsale.limits import RateLimits
+from pintuan.flashsale.waiting_room import WaitingRoom
+from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
 PATH = "/v1/me/flash-orders"
 
 
-def batcher_of(request: Request) -> Batcher:
-    """The app's one batcher (made on first use), shared by the API and the pages."""
+def room_of(request: Request) -> WaitingRoom:
+    """The app's one waiting room and batcher (made on first use), shared with the pages."""
     state = request.app.state
-    if getattr(state, "flash_batcher", None) is None:
+    if getattr(state, "flash_room", None) is None:
         state.flash_batcher = Batcher(container(request))
-    found: Batcher = state.flash_batcher
+        state.flash_room = WaitingRoom(state.flash_batcher)
+    found: WaitingRoom = state.flash_room
     return found
 
 
@@ -50,29 +61,31 @@ def _token(request: Request) -> str:
     return token
 
 
-def rate_limit(batcher: Batcher, request: Request, token: str) -> None:
-    ip = request.client.host if request.client is not None else "?"
-    if not batcher.per_ip.allow(ip):
-        raise TooManyRequests("too many buys from this address; retry in a moment",
-                              code="rate_limited_ip")
-    if not batcher.per_shopper.allow(token):
-        raise TooManyRequests("too many buys from this shopper; retry in a moment",
-                              code="rate_limited_shopper")
+def limits_of(request: Request) -> RateLimits:
+    """The app's per-IP and per-shopper rate limits, shared with the pages."""
+    state = request.app.state
+    if getattr(state, "flash_limits", None) is None:
+        state.flash_limits = RateLimits(container(request).settings)
+    found: RateLimits = state.flash_limits
+    return found
 
 
-def _parse(raw: bytes) -> tuple[str, int]:
+def _parse(raw: bytes) -> tuple[str, int, str | None]:
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise ValidationFailed("the body is not valid JSON", code="malformed_json") from None
-    if not isinstance(body, dict) or set(body) - {"item_id", "quantity"}:
+    if not isinstance(body, dict) or set(body) - {"item_id", "quantity", "ref"}:
         raise ValidationFailed("send {\"item_id\": ..., \"quantity\": n}", code="invalid_request")
-    item_id, quantity = body.get("item_id"), body.get("quantity", 1)
-    if not isinstance(item_id, str) or not 1 <= len(item_id) <= 40:
+    item_id, quantity, ref = body.get("item_id"), body.get("quantity", 1), body.get("ref")
+    if not isinstance(item_id, str) or not 1 <= len(item_id) <= 40 or "\x00" in item_id:
         raise ValidationFailed("item_id must be a flash-sale item id", code="invalid_request")
     if type(quantity) is not int:
         raise ValidationFailed("quantity must be an integer", code="invalid_request")
-    return item_id, quantity
+    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= 64
+                            or "\x00" in ref):
+        raise ValidationFailed("ref must be a referral visitor token", code="invalid_request")
+    return item_id, quantity, ref
 
 
 def _answer(status: int, body: dict[str, Any]) -> Response:
@@ -80,25 +93,29 @@ def _answer(status: int, body: dict[str, Any]) -> Response:
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if status == 429:
-        headers["Retry-After"] = "1"
+        headers["Retry-After"] = str(body.get("retry_after", 1))
     media = "application/problem+json" if status >= 400 else "application/json"
     return Response(orjson.dumps(body), status_code=status, media_type=media, headers=headers)
 
 
 async def buy(request: Request) -> Response:
-    batcher = batcher_of(request)
+    room = room_of(request)
     try:
-        token = _token(request)
-        rate_limit(batcher, request, token)
+        token_hash = digest(_token(request))
+        await limits_of(request).check(
+            request.client.host if request.client is not None else "?", token_hash)
         raw = await request.body()
-        item_id, quantity = _parse(raw)
+        item_id, quantity, ref = _parse(raw)
         key = request.headers.get("idempotency-key")
         if key is not None and not 1 <= len(key) <= 255:
             raise ValidationFailed("Idempotency-Key must be 1-255 characters",
                                    code="bad_idempotency_key")
-        facts = await batcher.item(item_id)
+        facts = await room.batcher.item(item_id)
     except DomainError as exc:
         return _answer(exc.status, exc.problem())
     fp = "" if key is None else idempotency.fingerprint("POST", PATH, raw)
-    status, body = await batcher.buy(facts, BuyRequest(digest(token), quantity, key, fp))
+    context = order_context(request, ref=ref)
+    status, body = await room.buy(facts, BuyRequest(token_hash, quantity, key, fp,
+                                                    context or None),
+                                  request.headers.get("flash-ticket"))
     return _answer(status, dict(body))

@@ -8,14 +8,17 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 4. the per-slot and per-event limit upserts admit the shoppers under their limits;
 5. one guarded UPDATE takes up to the units the admitted asked for (fewer when fewer
    remain), which go to them in arrival order; the rest give their limits back;
-6. orders (kind ``flashsale``, pending payment), lines, hold timers and one outbox event
-   ``flash_sale.orders_created`` listing them are inserted in bulk; the answers of keyed
-   requests are stored with their keys.
+6. orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
+   event per order (as every other order emits) and one ``flash_sale.orders_created`` event
+   listing them (and ``flash_sale.sold_out`` when the batch took the last unit) are
+   inserted in bulk; then the ``orders.on_created`` listeners see the new
+   orders with their requests' context (creator attribution, in its bulk form); the answers
+   of keyed requests are stored with their keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,8 +29,9 @@ from pintuan.core.tx import Tx
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.hot_store import ItemFacts, Key, NewOrders
 from pintuan.flashsale.model import Slot, live_slot, take_in_order
+from pintuan.orders import service as orders
 from pintuan.orders.model import OrderStatus
-from pintuan.orders.service import HOLD_TIMER
+from pintuan.orders.service import HOLD_TIMER, ORDER_FIELDS
 from pintuan.shoppers import service as shoppers
 
 Outcome = tuple[int, dict[str, Any]]
@@ -38,12 +42,14 @@ LIMIT = Conflict("this would exceed your limit for this flash sale",
 
 @dataclass(frozen=True)
 class BuyRequest:
-    """What arrived: a session token's hash, a quantity, maybe an Idempotency-Key."""
+    """What arrived: a session token's hash, a quantity, maybe an Idempotency-Key, and the
+    order context for ``orders.on_created`` listeners (the referral visitor)."""
 
     token_hash: str
     quantity: int
     key: str | None = None
     fingerprint: str = ""
+    context: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Buy:
     quantity: int
     key: Key | None
     fingerprint: str
+    context: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -85,7 +92,7 @@ def _resolve(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest],
                                                    code="item_not_found"))
         else:
             key = None if r.key is None else (f"{who[0]}:flashbuy", r.key)
-            out[i] = Buy(who[0], r.quantity, key, r.fingerprint)
+            out[i] = Buy(who[0], r.quantity, key, r.fingerprint, r.context)
     return out
 
 
@@ -174,6 +181,9 @@ def _order_rows(facts: ItemFacts, slot_id: str, buy: Buy, now: datetime, hold: d
                         "quantity": buy.quantity, "created_at": now})
     new.timers.append({"id": "tmr" + body, "kind": HOLD_TIMER, "ref": order_id,
                        "due_at": hold, "attempts": 0})
+    new.events.append({"id": "evt" + body, "merchant_id": item.merchant_id,
+                       "type": "order.created", "created_at": now, "dispatched": False,
+                       "data": {"order": {k: order[k] for k in ORDER_FIELDS}}})
     return {"id": order_id, "status": order["status"], "kind": "flashsale", "ref": item.id,
             "shopper_id": buy.shopper_id, "total_minor": total, "currency": item.currency,
             "captured_minor": 0, "refunded_minor": 0, "item_id": item.id,
@@ -210,7 +220,15 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
         result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
     if won:
         new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    if won and result.left == 0:  # this batch took the last unit
+        new.events.append({"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+                           "type": "flash_sale.sold_out", "created_at": now,
+                           "dispatched": False,
+                           "data": {"item_id": facts.item.id, "event_id": facts.event.id,
+                                    "slot_id": slot_id, "quota": facts.item.quota}})
     hot_store.insert_orders(tx, new)
+    orders.created_in_bulk(tx, [(row, buys[i].context or {})
+                                for row, i in zip(new.orders, won, strict=True)])
     hot_store.store_answers(tx, [(k, *result.outcomes[i]) for i in idx
                                  if (k := buys[i].key) is not None])
     return result

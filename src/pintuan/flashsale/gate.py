@@ -1,8 +1,10 @@
 """Protection in front of the batches: per-IP and per-shopper rate limits, and a bounded
 queue per item.
 
-Token buckets live in each server process (with N processes a client may get up to N times
-the rate; the per-shopper limits that matter for fairness are enforced in the database).
+These token buckets live in one server process (with N processes a client may get up to N
+times the rate; the per-shopper limits that matter for fairness are enforced in the
+database). ``limits.RateLimits`` shares them across processes through Redis when it has one,
+and falls back to these.
 A full queue answers at once with 429 and ``Retry-After`` instead of letting latency grow
 without bound; requests already queued keep their arrival order.
 """

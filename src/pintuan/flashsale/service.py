@@ -16,6 +16,7 @@ from pintuan.core.errors import NotFound, ValidationFailed
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 from pintuan.flashsale import store
+from pintuan.flashsale.announce import event_data, schedule_next
 from pintuan.flashsale.live import Snapshot
 from pintuan.flashsale.model import (
     Limits,
@@ -53,11 +54,6 @@ class EventView:
     event: FlashEventRow
     slots: list[FlashSlotRow]
     items: list[FlashItemRow]
-
-
-def event_data(e: FlashEventRow) -> dict[str, object]:
-    return {"id": e.id, "title": e.title, "status": e.status,
-            "starts_at": e.starts_at.isoformat(), "ends_at": e.ends_at.isoformat()}
 
 
 def _check_items(items: list[ItemSpec]) -> None:
@@ -102,6 +98,7 @@ def create_event(tx: Tx, *, merchant_id: str, spec: EventSpec) -> EventView:
     tx.session.add_all([*slot_rows, *item_rows])
     tx.session.flush()
     timers.schedule(tx, kind=END_TIMER, ref=event.id, due_at=event.ends_at)
+    schedule_next(tx, event.id, slot_rows, tx.now())
     outbox.emit(tx, merchant_id=merchant_id, type="flash_sale.created",
                 data={"flash_sale": event_data(event)})
     return EventView(event, slot_rows, item_rows)

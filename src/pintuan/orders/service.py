@@ -9,10 +9,10 @@ That is why ``cancel`` lets the kind hook give back deal quota before stock move
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from pintuan.catalog import service as catalog
 from pintuan.catalog.model import Movement
@@ -52,15 +52,34 @@ def hooks_for(order: OrderRow) -> KindHooks | None:
 
 
 CreatedListener = Callable[[Tx, OrderRow, Mapping[str, str]], None]
-_CREATED: list[CreatedListener] = []
+Made = Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]  # (orders row values, context)
+BulkListener = Callable[[Tx, Made], None]
+_CREATED: list[tuple[CreatedListener, BulkListener | None]] = []
 
 
-def on_created(listener: CreatedListener) -> None:
+def on_created(listener: CreatedListener, *, bulk: BulkListener | None = None) -> None:
     """Capabilities above orders (creator referrals) see every new order inside its
     transaction, with the context the ordering request passed through (a referral cookie, a
-    code). A listener that raises a domain error refuses the order."""
-    if listener not in _CREATED:
-        _CREATED.append(listener)
+    code). A listener that raises a domain error refuses the order. ``bulk`` is its form for
+    the orders a hot path inserts many at a time (``created_in_bulk``); without one, the
+    listener is called for each of them."""
+    if all(known != listener for known, _ in _CREATED):
+        _CREATED.append((listener, bulk))
+
+
+def created_in_bulk(tx: Tx, made: Made) -> None:
+    """Orders a hot path (the flash-sale batch) inserted itself, rows and ``order.created``
+    events included: the ``on_created`` listeners see them too, in the same transaction.
+    A bulk listener gets the rows' values (making thousands of ``OrderRow`` objects would
+    cost the batch more than its SQL); the others get an ``OrderRow`` per order."""
+    if not made:
+        return
+    for listener, bulk in _CREATED:
+        if bulk is not None:
+            bulk(tx, made)
+        else:
+            for values, context in made:
+                listener(tx, OrderRow(**values), context)
 
 
 @dataclass(frozen=True)
@@ -71,11 +90,13 @@ class LineSpec:
     unit_price_minor: int
 
 
+ORDER_FIELDS = ("id", "status", "kind", "ref", "shopper_id", "total_minor", "currency",
+                "captured_minor", "refunded_minor")
+
+
 def order_data(order: OrderRow) -> dict[str, object]:
-    return {"id": order.id, "status": order.status, "kind": order.kind, "ref": order.ref,
-            "shopper_id": order.shopper_id, "total_minor": order.total_minor,
-            "currency": order.currency, "captured_minor": order.captured_minor,
-            "refunded_minor": order.refunded_minor}
+    """An order as events carry it (``ORDER_FIELDS``)."""
+    return {k: getattr(order, k) for k in ORDER_FIELDS}
 
 
 def _emit(tx: Tx, order: OrderRow, type: str) -> None:
@@ -110,7 +131,7 @@ def create(tx: Tx, *, merchant_id: str, shopper_id: str, kind: str, ref: str | N
             total_minor=line.unit_price_minor * line.quantity,
         ))
     timers.schedule(tx, kind=HOLD_TIMER, ref=order_id, due_at=hold_until)
-    for listener in _CREATED:
+    for listener, _ in _CREATED:
         listener(tx, order, context or {})
     _emit(tx, order, "order.created")
     if before_stock is not None:

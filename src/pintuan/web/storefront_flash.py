@@ -22,7 +22,7 @@ from pintuan.flashsale.engine import BuyRequest
 from pintuan.flashsale.model import Slot, SlotState, countdown, state
 from pintuan.flashsale.service import EventView
 from pintuan.flashsale.store import FlashSlotRow
-from pintuan.http import read
+from pintuan.http import order_context, read
 from pintuan.merchants import service as merchants
 from pintuan.merchants.store import MerchantRow
 from pintuan.web import shopper
@@ -87,16 +87,17 @@ async def buy(slug: str, item_id: str, p: PageDep) -> Response:
     merchant = read(p.c, lambda tx: _signed_in(p, tx, slug))
     f = Fields(p, data)
     quantity = f.integer("quantity", p.t("deal.quantity"), lo=1, hi=10_000, default=1)
-    batcher = buy_api.batcher_of(p.request)
-    token = p.request.cookies.get(SHOPPER_COOKIE, "")
+    room = buy_api.room_of(p.request)
+    token_hash = digest(p.request.cookies.get(SHOPPER_COOKIE, ""))
     try:
-        facts = await batcher.item(item_id)
+        facts = await room.batcher.item(item_id)
         if facts.item.merchant_id != merchant.id:
             raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
         if not f.ok:
             return render(p, "flash.html", status=422, error=f.errors["quantity"],
                           **_context(p, slug))
-        buy_api.rate_limit(batcher, p.request, token)
+        await buy_api.limits_of(p.request).check(
+            p.request.client.host if p.request.client is not None else "?", token_hash)
     except DomainError as exc:
         if exc.status == 404:
             raise
@@ -104,7 +105,9 @@ async def buy(slug: str, item_id: str, p: PageDep) -> Response:
     nonce = data.get("nonce", "")
     key = f"{nonce}-{item_id}" if 8 <= len(nonce) <= 20 else None
     fp = idempotency.fingerprint("POST", p.request.url.path, f"{item_id}:{quantity}".encode())
-    status, body = await batcher.buy(facts, BuyRequest(digest(token), quantity, key, fp))
+    context = order_context(p.request)
+    status, body = await room.buy(facts, BuyRequest(token_hash, quantity, key, fp,
+                                                    context or None), None)
     if status == 201:
         return redirect(p, f"/s/{slug}/orders/{body['id']}")
     return render(p, "flash.html", status=status, error=str(body.get("detail", "")),
