@@ -1,8 +1,10 @@
 """Schemathesis fuzz of /openapi.json: no input gets a 500; every error is problem+json.
 
 Each operation is fuzzed on SQLite and PostgreSQL against a seeded store, with valid
-credentials (a merchant key, or a shopper token under /v1/me) and, half the time, path ids
-that exist, so generated bodies reach the services and not only the 404 of an unknown id.
+credentials (a merchant key, or a shopper token under /v1/me) and, more than half the time,
+path ids that exist: the merchant's own (so generated bodies reach the services and not only
+the 404 of an unknown id) and another merchant's (so tenancy is fuzzed too). The ids come
+from tests/seeds.py, seeded only for the capabilities the operation's path names.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from pintuan import container as containers
 from pintuan.api import create_app
 from pintuan.core.settings import Settings
 from tests import factories as f
+from tests import seeds
 
 # The share-events stream of a live group stays open until the client leaves: it is
 # fuzzed with unknown tokens only, and read over a real server in tests/concurrency.
-STREAMS = {("GET", "/v1/share/{token}/events")}
+STREAMS = {("GET", "/v1/share/{token}/events"),
+           ("GET", "/v1/stores/{slug}/flash-sales/{event_id}/live")}
 
 
 @cache
@@ -38,27 +42,31 @@ def _operations() -> list[tuple[str, str]]:
                   for method in item)
 
 
-def _seed(h) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
-    m = f.merchant(h)
+def _shopper_side(h, m) -> tuple[dict[str, str], dict[str, str]]:
+    """A shopper with an unpaid order of their own, and another's group to join."""
     deal = f.deal(h, m, per_order_limit=50, per_shopper_limit=10_000, quota=10_000,
                   team_size=50)
     a, b = f.shopper(h, m), f.shopper(h, m)
     mine = h.client.post("/v1/me/groups", headers=f.auth(a), json={"deal_id": deal["id"]}).json()
     theirs = h.client.post("/v1/me/groups", headers=f.auth(b),
                            json={"deal_id": deal["id"]}).json()
-    endpoint = h.client.post("/v1/webhook-endpoints", headers=f.auth(m),
-                             json={"url": "http://127.0.0.1:9/hook"}).json()
-    spare = h.client.post("/v1/api-keys", headers=f.auth(m), json={"label": "spare"}).json()
-    h.drain()
-    deliveries = h.client.get("/v1/webhook-deliveries", headers=f.auth(m)).json()["data"]
     token = theirs["group"]["share_url"].rsplit("/", 1)[1]
-    known = {"product_id": h.client.get("/v1/products", headers=f.auth(m))
-             .json()["data"][0]["id"],
-             "sku_id": deal["sku_id"], "deal_id": deal["id"], "group_id": theirs["group"]["id"],
-             "group_ref": theirs["group"]["id"], "order_id": mine["order"]["id"],
-             "delivery_id": deliveries[0]["id"], "endpoint_id": endpoint["id"],
-             "key_id": spare["id"], "slug": m["slug"], "token": token, "provider": "sandbox"}
-    return m, a, known
+    return a, {"group_ref": theirs["group"]["id"], "order_id": mine["order"]["id"],
+               "slug": m["slug"], "token": token, "provider": "sandbox"}
+
+
+def _seed(h, names: list[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str],
+                                        dict[str, str]]:
+    """The merchant, its shopper, ids of its own and ids of another merchant's."""
+    m = f.merchant(h)
+    a, known = _shopper_side(h, m)
+    capabilities = seeds.providing(set(names) - set(known))
+    known = seeds.seed(h, m, capabilities) | known
+    if not names:
+        return m, a, known, {}
+    other = f.merchant(h)
+    foreign = seeds.seed(h, other, capabilities) | _shopper_side(h, other)[1]
+    return m, a, known, foreign
 
 
 def _problem(response) -> bool:
@@ -72,17 +80,19 @@ def _problem(response) -> bool:
 
 @pytest.mark.parametrize(("method", "path"), _operations())
 def test_fuzzed_requests_never_crash(h, method, path):
-    m, a, known = _seed(h)
     assert h.client.get("/openapi.json").json() == _openapi()
     schema = schemathesis.openapi.from_dict(_openapi())
     schema.app = h.client.app  # requests go in-process, through the ASGI transport
     op = schema[path][method]
-    names = [p.name for p in op.path_parameters]
-    fixed = {n: known[n] for n in names if n in known}
+    names = [] if (method, path) in STREAMS else [p.name for p in op.path_parameters]
+    m, a, known, foreign = _seed(h, names)
     strategies = [op.as_strategy(GenerationMode.POSITIVE),
                   op.as_strategy(GenerationMode.NEGATIVE)]
-    if fixed and (method, path) not in STREAMS:
-        strategies += [op.as_strategy(mode, path_parameters=fixed) for mode in GenerationMode]
+    if names:
+        assert set(names) <= set(known), f"seed an id for {set(names) - set(known)}"
+        for ids in (known, known, foreign):
+            fixed = {n: ids[n] for n in names}
+            strategies += [op.as_strategy(mode, path_parameters=fixed) for mode in GenerationMode]
     auth = f.auth(a) if path.startswith("/v1/me") else f.auth(m)
 
     @settings(max_examples=20, deadline=None, derandomize=True, database=None,

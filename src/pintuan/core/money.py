@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from pintuan.core.errors import ValidationFailed
 
+# The largest amount one request may name, in minor units (10 billion yuan in fen). Stored
+# amounts and their running totals are 64-bit columns (core.db.BigInt), so sums of many fit.
+MAX_MINOR = 10**12
+
 CURRENCY_EXPONENTS: dict[str, int] = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2, "JPY": 0, "KRW": 0}
 
 

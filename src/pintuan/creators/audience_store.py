@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, BigInt
 from pintuan.core.tx import Tx
 
 
@@ -26,8 +26,8 @@ class AudienceReportRow(Base):
     mass_follower_share_bps: Mapped[int]
     followers: Mapped[int]
     tier: Mapped[str] = mapped_column(String(8))
-    engagement_bps: Mapped[int | None] = mapped_column(default=None)
-    tier_median_engagement_bps: Mapped[int | None] = mapped_column(default=None)
+    engagement_bps: Mapped[BigInt | None] = mapped_column(default=None)
+    tier_median_engagement_bps: Mapped[BigInt | None] = mapped_column(default=None)
     growth_spike_days: Mapped[list[int]] = mapped_column(JSON)
     model_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime]

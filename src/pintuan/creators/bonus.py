@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pintuan.core.errors import ValidationFailed
+from pintuan.core.money import MAX_MINOR
 
 MAX_TIERS = 10
-MAX_AMOUNT = 10**9  # fits the 32-bit amount columns
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ def check_tiers(tiers: Sequence[Tier]) -> None:
     """At least one tier; targets and bonuses positive and strictly rising."""
     if not 1 <= len(tiers) <= MAX_TIERS:
         raise ValidationFailed(f"a contract has 1-{MAX_TIERS} tiers", code="bad_tiers")
-    if any(not 0 < t.bonus_minor <= MAX_AMOUNT or t.gmv_target_minor <= 0 for t in tiers):
-        raise ValidationFailed(f"targets must be positive and bonuses 1-{MAX_AMOUNT}",
+    if any(not (0 < t.bonus_minor <= MAX_MINOR and 0 < t.gmv_target_minor <= MAX_MINOR)
+           for t in tiers):
+        raise ValidationFailed(f"targets and bonuses must be 1-{MAX_MINOR}",
                                code="bad_tiers")
     for low, high in itertools.pairwise(tiers):
         if high.gmv_target_minor <= low.gmv_target_minor or high.bonus_minor <= low.bonus_minor:

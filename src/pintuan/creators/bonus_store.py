@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, func, select
+from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, BigInt
 from pintuan.core.tx import Tx
 from pintuan.creators.ledger_store import CommissionRow
 
@@ -26,8 +26,8 @@ class ContractRow(Base):
     settles_at: Mapped[datetime]
     tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10))
-    gmv_minor: Mapped[int | None] = mapped_column(BigInteger, default=None)
-    bonus_minor: Mapped[int | None] = mapped_column(default=None)
+    gmv_minor: Mapped[BigInt | None] = mapped_column(default=None)
+    bonus_minor: Mapped[BigInt | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None] = mapped_column(default=None)
 

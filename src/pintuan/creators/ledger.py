@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pintuan.core.errors import Conflict, ValidationFailed
+from pintuan.core.money import MAX_MINOR
 
 MAX_BPS = 10_000
-MAX_FIXED = 10**9  # fits the 32-bit amount columns
 
 
 class RateKind(enum.StrEnum):
@@ -60,7 +60,7 @@ class Rate:
         if self.kind is RateKind.PERCENT and not 0 <= self.bps <= MAX_BPS:
             raise ValidationFailed("a percent rate is 0-10000 basis points (0-100%)",
                                    code="bad_rate")
-        if self.kind is RateKind.FIXED and not 0 <= self.fixed_minor <= MAX_FIXED:
+        if self.kind is RateKind.FIXED and not 0 <= self.fixed_minor <= MAX_MINOR:
             raise ValidationFailed("a fixed rate is a non-negative amount", code="bad_rate")
         if (self.kind is RateKind.PERCENT and self.fixed_minor) or (
                 self.kind is RateKind.FIXED and self.bps):

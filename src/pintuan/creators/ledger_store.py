@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, insert_ignore, table
+from pintuan.core.db import Base, BigInt, insert_ignore, table
 from pintuan.core.tx import Tx
 from pintuan.creators.ledger import EARNED
 
@@ -34,7 +34,7 @@ class RateCardRow(Base):
     product_id: Mapped[str | None] = mapped_column(ForeignKey("products.id"), default=None)
     kind: Mapped[str] = mapped_column(String(10))
     bps: Mapped[int]
-    fixed_minor: Mapped[int]
+    fixed_minor: Mapped[BigInt]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 
@@ -63,9 +63,9 @@ class CommissionRow(Base):
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(10))
     flags: Mapped[list[str]] = mapped_column(JSON)
-    total_minor: Mapped[int] = mapped_column(default=0)
-    seen_captured: Mapped[int] = mapped_column(default=0)
-    seen_refunded: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[BigInt] = mapped_column(default=0)
+    seen_captured: Mapped[BigInt] = mapped_column(default=0)
+    seen_refunded: Mapped[BigInt] = mapped_column(default=0)
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     payable_at: Mapped[datetime | None] = mapped_column(default=None)
     payout_id: Mapped[str | None] = mapped_column(String(40), default=None)
@@ -88,9 +88,9 @@ class EntryRow(Base):
     creator_id: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int]
     kind: Mapped[str] = mapped_column(String(10))
-    amount_minor: Mapped[int]
-    captured_minor: Mapped[int]
-    refunded_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
+    captured_minor: Mapped[BigInt]
+    refunded_minor: Mapped[BigInt]
     reason: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, table
+from pintuan.core.db import Base, BigInt, table
 from pintuan.core.tx import Tx
 from pintuan.creators.ledger import EARNED
 from pintuan.creators.ledger_store import CommissionRow
@@ -22,9 +22,9 @@ class BatchRow(Base):
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     status: Mapped[str] = mapped_column(String(12))
     cutoff: Mapped[datetime]
-    minimum_minor: Mapped[int]
+    minimum_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
-    total_minor: Mapped[int]
+    total_minor: Mapped[BigInt]
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -38,7 +38,7 @@ class PayoutRow(Base):
     batch_id: Mapped[str] = mapped_column(ForeignKey("payout_batches.id"), index=True)
     creator_id: Mapped[str] = mapped_column(ForeignKey("creators.id"))
     status: Mapped[str] = mapped_column(String(12))
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[BigInt]
     currency: Mapped[str] = mapped_column(String(3))
     commissions: Mapped[int]
     failure_reason: Mapped[str | None] = mapped_column(String(200), default=None)

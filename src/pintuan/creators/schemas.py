@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field
 
+from pintuan.core.money import MAX_MINOR
 from pintuan.creators.ledger import RateKind
 from pintuan.creators.model import KOC_MAX_FOLLOWERS, AttributionModel, Platform, Precedence
 from pintuan.schemas import Request, Resource
@@ -168,7 +169,7 @@ class RateCardIn(Request):
     kind: RateKind
     bps: int = Field(default=0, ge=-(10**12), le=10**12,
                      description="Percent rates in basis points: 1000 = 10%.")
-    fixed_minor: int = Field(default=0, ge=-(10**12), le=10**12,
+    fixed_minor: int = Field(default=0, ge=-MAX_MINOR, le=MAX_MINOR,
                              description="Fixed rates per unit sold, in minor units.")
 
 
@@ -249,12 +250,12 @@ class LeaderboardOut(Resource):
 class BatchIn(Request):
     cutoff: AwareDatetime | None = Field(default=None, description="Commissions payable by "
                                          "then are included; now when omitted.")
-    minimum_minor: int = Field(default=0, ge=-(10**12), le=10**9,
+    minimum_minor: int = Field(default=0, ge=-MAX_MINOR, le=MAX_MINOR,
                                description="Creators owed less are carried to a later batch.")
 
 
 class PayNowIn(Request):
-    amount_minor: int = Field(ge=-(10**12), le=10**12)
+    amount_minor: int = Field(ge=-MAX_MINOR, le=MAX_MINOR)
 
 
 class PayoutOut(Resource):
@@ -313,8 +314,8 @@ class AudienceReportOut(Resource):
 
 
 class TierIn(Request):
-    gmv_target_minor: int = Field(ge=-(10**12), le=10**12)
-    bonus_minor: int = Field(ge=-(10**12), le=10**12)
+    gmv_target_minor: int = Field(ge=-MAX_MINOR, le=MAX_MINOR)
+    bonus_minor: int = Field(ge=-MAX_MINOR, le=MAX_MINOR)
 
 
 class ContractIn(Request):

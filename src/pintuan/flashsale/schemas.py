@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from pydantic import AwareDatetime, Field, model_validator
 
+from pintuan.core.money import MAX_MINOR
 from pintuan.flashsale.model import MAX_DAYS, MAX_PRICE_RULE_DAYS, MAX_SLOTS
 from pintuan.schemas import Request, Resource
 
@@ -29,7 +30,7 @@ class DailyIn(Request):
 
 class ItemIn(Request):
     sku_id: str = Field(min_length=1, max_length=40)
-    sale_price_minor: int = Field(ge=0, le=10**12)
+    sale_price_minor: int = Field(ge=0, le=MAX_MINOR)
     quota: int = Field(ge=1, le=10_000_000)
 
 

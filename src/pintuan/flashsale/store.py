@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, table
+from pintuan.core.db import Base, BigInt, table
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
 
@@ -71,9 +70,9 @@ class FlashItemRow(Base):
     stock_level_id: Mapped[str] = mapped_column(ForeignKey("stock_levels.id"))
     title: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3))
-    list_price_minor: Mapped[int] = mapped_column(BigInteger)
-    prior_lowest_minor: Mapped[int] = mapped_column(BigInteger)
-    sale_price_minor: Mapped[int] = mapped_column(BigInteger)
+    list_price_minor: Mapped[BigInt]
+    prior_lowest_minor: Mapped[BigInt]
+    sale_price_minor: Mapped[BigInt]
     quota: Mapped[int]
     taken: Mapped[int] = mapped_column(default=0)
     last_grant: Mapped[int] = mapped_column(default=0)
@@ -113,7 +112,7 @@ class FlashRejectionRow(Base):
 
     item_id: Mapped[str] = mapped_column(ForeignKey("flash_items.id"), primary_key=True)
     reason: Mapped[str] = mapped_column(String(40), primary_key=True)
-    count: Mapped[int]
+    count: Mapped[BigInt]
 
 
 def add(tx: Tx, row: Base) -> None:

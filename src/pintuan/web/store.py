@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, insert_ignore, table
+from pintuan.core.db import Base, BigInt, insert_ignore, table
 from pintuan.core.tx import Tx
 
 
@@ -43,7 +43,7 @@ class DealViewRow(Base):
     deal_id: Mapped[str] = mapped_column(ForeignKey("deals.id"), primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(String(40), index=True)
-    views: Mapped[int] = mapped_column(default=0)
+    views: Mapped[BigInt] = mapped_column(default=0)
 
 
 class PayLinkRow(Base):

@@ -106,7 +106,7 @@ def upgrade() -> None:
     op.create_table('flash_rejections',
     sa.Column('item_id', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('count', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['flash_items.id'], name=op.f('fk_flash_rejections_item_id_flash_items')),
     sa.PrimaryKeyConstraint('item_id', 'reason', name=op.f('pk_flash_rejections'))
     )

@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('deal_id', sa.String(length=40), nullable=False),
     sa.Column('day', sa.String(length=10), nullable=False),
     sa.Column('merchant_id', sa.String(length=40), nullable=False),
-    sa.Column('views', sa.Integer(), nullable=False),
+    sa.Column('views', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_views_deal_id_deals')),
     sa.PrimaryKeyConstraint('deal_id', 'day', name=op.f('pk_deal_views'))
     )
