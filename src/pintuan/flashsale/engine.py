@@ -117,20 +117,21 @@ def _claim(tx: Tx, buys: dict[int, Buy], idx: list[int], result: BatchResult) ->
 
 
 def _limits(tx: Tx, facts: ItemFacts, slot_id: str, wanted: list[tuple[str, int]]) -> set[str]:
-    """Count the units against the per-slot then per-event limits; who passed both."""
+    """Count the units against the per-slot and per-event limits at once; who passed both
+    (those who passed only one get those units back)."""
     event = facts.event
-    ok_slot = hot_store.add_usage(tx, slot_id, wanted, event.per_slot_limit)
-    in_slot = [w for w in wanted if w[0] in ok_slot]
-    ok = hot_store.add_usage(tx, event.id, in_slot, event.per_event_limit)
-    hot_store.undo_usage(tx, slot_id, [w for w in in_slot if w[0] not in ok])
+    passed = hot_store.add_usage(tx, [(slot_id, event.per_slot_limit),
+                                      (event.id, event.per_event_limit)], wanted)
+    ok = passed[0] & passed[1]
+    for scope, got in zip((slot_id, event.id), passed, strict=True):
+        hot_store.undo_usage(tx, scope, [w for w in wanted if w[0] in got and w[0] not in ok])
     return ok
 
 
-def _allocate(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
-              result: BatchResult) -> list[int]:
+def _admit(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
+           result: BatchResult) -> list[int]:
     """Limits first (rows per shopper, nobody else waits on them), then the hot row, so its
-    lock is held only for the UPDATE, the INSERT and the COMMIT. The units go to the
-    admitted requests in arrival order; those left without one give their limits back."""
+    lock is held only for one statement and the COMMIT."""
     ok = _limits(tx, facts, slot_id, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
     admitted = []
     for i in idx:
@@ -138,8 +139,15 @@ def _allocate(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx:
             admitted.append(i)
         else:
             result.outcomes[i] = (LIMIT.status, LIMIT.problem())
+    return admitted
+
+
+def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitted: list[int],
+           granted: int, result: BatchResult) -> list[int]:
+    """The quota ran out within this batch: the units granted go to the admitted requests
+    in arrival order; those left without one give their limits back, and units none of
+    them could use go back to the item."""
     quantities = [buys[i].quantity for i in admitted]
-    granted, result.left = hot_store.take_units(tx, facts.item.id, sum(quantities))
     k = take_in_order(quantities, granted)
     won, lost = admitted[:k], admitted[k:]
     for i in lost:
@@ -192,7 +200,24 @@ def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
                      "currency": facts.item.currency, "orders": summary}}
 
 
+def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], won: list[int],
+                result: BatchResult) -> NewOrders:
+    """The rows of the orders of ``won`` (and their answers, in ``result``)."""
+    now = tx.now()
+    hold = now + timedelta(minutes=tx.settings.hold_minutes)
+    new = NewOrders([], [], [], [], [])
+    for i in won:
+        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
+    if won:
+        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    return new
+
+
 def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
+    """Usually three statements on PostgreSQL: the sessions, the limits, and the hot row's
+    UPDATE with the orders' INSERTs (written as if every admitted request wins, which holds
+    unless the quota runs out within the batch; then the rows are written once the winners
+    are known)."""
     result = BatchResult()
     try:
         slot_id = live_slot([(s.id, Slot(s.starts_at, s.ends_at)) for s in facts.slots],
@@ -202,15 +227,17 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
         return result
     buys = _resolve(tx, facts, reqs, result)
     idx = _claim(tx, buys, _admit_candidates(buys, result), result)
-    won = _allocate(tx, facts, slot_id, buys, idx, result)
-    now = tx.now()
-    hold = now + timedelta(minutes=tx.settings.hold_minutes)
-    new = NewOrders([], [], [], [], [])
-    for i in won:
-        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
-    if won:
-        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
-    hot_store.insert_orders(tx, new)
-    hot_store.store_answers(tx, [(k, *result.outcomes[i]) for i in idx
-                                 if (k := buys[i].key) is not None])
+    admitted = _admit(tx, facts, slot_id, buys, idx, result)
+    new = _new_orders(tx, facts, slot_id, buys, admitted, result)
+    wanted = sum(buys[i].quantity for i in admitted)
+    granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new,
+                                                     _answers(buys, idx, result))
+    if granted < wanted:
+        won = _short(tx, facts, slot_id, buys, admitted, granted, result)
+        hot_store.insert_orders(tx, _new_orders(tx, facts, slot_id, buys, won, result))
+        hot_store.store_answers(tx, _answers(buys, idx, result))
     return result
+
+
+def _answers(buys: dict[int, Buy], idx: list[int], result: BatchResult) -> list[hot_store.Answer]:
+    return [(k, *result.outcomes[i]) for i in idx if (k := buys[i].key) is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ARRAY, ForeignKey, String, UniqueConstraint, any_, literal, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base
@@ -64,8 +64,11 @@ def names(tx: Tx, shopper_ids: list[str]) -> dict[str, str]:
 
 def live_sessions(tx: Tx, token_hashes: list[str],
                   now: datetime) -> list[tuple[str, str, str]]:
-    """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes."""
+    """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes.
+    On PostgreSQL the hashes go as one array, so the statement's text (and its prepared
+    plan) is the same whatever their number."""
     t = ShopperSessionRow
-    stmt = select(t.token_hash, t.shopper_id, t.merchant_id).where(
-        t.token_hash.in_(token_hashes), t.expires_at > now)
-    return [(r[0], r[1], r[2]) for r in tx.session.execute(stmt)]
+    among = (t.token_hash == any_(literal(token_hashes, ARRAY(String)))
+             if tx.dialect == "postgresql" else t.token_hash.in_(token_hashes))
+    stmt = select(t.token_hash, t.shopper_id, t.merchant_id).where(among, t.expires_at > now)
+    return [(r[0], r[1], r[2]) for r in tx.session.connection().execute(stmt)]
