@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import Table, and_, case, insert, select, text, tuple_, update
 
-from pintuan.core.db import table
+from pintuan.core.db import driver_rows, table
 from pintuan.core.idempotency import IdempotencyRow
 from pintuan.core.outbox import EventRow
 from pintuan.core.timers import TimerRow
@@ -67,13 +66,7 @@ def remaining(tx: Tx, item_id: str) -> int:
 
 
 def _pg(tx: Tx, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run one statement on the transaction's own psycopg connection: no SQL compilation
-    per batch, and a constant text that psycopg prepares on the server after a few runs."""
-    fairy = tx.session.connection().connection
-    conn = cast("psycopg.Connection[Any]", fairy.driver_connection)
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall() if cur.description is not None else []
+    return driver_rows(tx.session, sql, params)
 
 
 def _json(rows: Any) -> str:
