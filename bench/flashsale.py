@@ -13,6 +13,14 @@ After each run the ledgers are read back: ``oversell`` counts orders beyond the 
 not matched by the quota counter, ``lost_acknowledged`` counts 201 answers wrk received
 beyond the orders stored. Progress goes to stderr; the last stdout line is one JSON object.
 
+Wall-clock rates on a shared machine move with the neighbours' load, so each run also reports
+CPU microseconds per accepted order, read from ``/proc`` (``bench/cpu.py``): of the server's
+processes (``server_cpu_us_per_order``; per request for the trivial endpoint), of the
+database's PostgreSQL backends (``db_cpu_us_per_order``; null on SQLite, which runs inside the
+server) and of wrk; ``orders_per_commit`` is the engine's mean batch. The goal's ratios use
+pgbench at its best client count; ``engine_over_pgbench_same_clients`` compares with pgbench
+at as many clients as wrk has connections, for information.
+
 Usage: ``python bench/flashsale.py --json [--duration 8] [--connections 64]``.
 """
 
@@ -168,7 +176,8 @@ def measure(app: str, path: str, db_url: str, b: Brand, tokens: Path, workers: i
     facts = check(db_url, item_id, int(run.get("created", 0)))
     n = facts["stored_orders"]
     out.update(run, **facts, accepted_per_s=round(n / args.duration, 1),
-               server_cpu_us=_us_per(used["server"], n), db_cpu_us=_us_per(used.get("db", 0), n),
+               server_cpu_us=_us_per(used["server"], n),
+               db_cpu_us=_us_per(used["db"], n) if "db" in used else None,
                wrk_cpu_us=_us_per(used["client"], run["requests_per_s"] * args.duration))
     return out
 
