@@ -153,10 +153,20 @@ def undo_usage(tx: Tx, scope: str, given: Sequence[tuple[str, int]]) -> None:
         tx.session.execute(_UNDO_SQLITE, {"rows": _json(rows), "scope": scope})
 
 
+_CLAIM_PG = """INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+SELECT s, k, f, %(now)s FROM json_to_recordset(%(rows)s::json) AS r(s text, k text, f text)
+ORDER BY s, k
+ON CONFLICT DO NOTHING RETURNING scope, key"""
+
+
 def claim_keys(tx: Tx, rows: Sequence[tuple[str, str, str]], now: datetime) -> set[Key]:
-    """Insert (scope, key, fingerprint) idempotency rows; the keys this batch now owns."""
+    """Insert (scope, key, fingerprint) idempotency rows; the keys this batch now owns (in
+    key order, so concurrent batches wait for each other's keys in one order)."""
     if not rows:
         return set()
+    if tx.dialect == "postgresql":
+        doc = _json([{"s": s, "k": k, "f": f} for s, k, f in rows])
+        return {(r[0], r[1]) for r in _pg(tx, _CLAIM_PG, {"rows": doc, "now": now})}
     t = table(IdempotencyRow)
     stmt = _dialect_insert(tx)(t).values(
         [{"scope": s, "key": k, "fingerprint": f, "created_at": now} for s, k, f in rows])
