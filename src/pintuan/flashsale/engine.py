@@ -5,12 +5,15 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 2. the shoppers' session tokens are resolved in one SELECT (a flash crowd is mostly shoppers
    never seen before, so a per-request lookup would cost a round trip each);
 3. Idempotency-Keys are claimed (a key already owned elsewhere is answered by replay);
-4. the per-slot and per-event limit upserts admit the shoppers under their limits;
-5. one guarded UPDATE takes up to the units the admitted asked for (fewer when fewer
-   remain), which go to them in arrival order; the rest give their limits back;
-6. orders (kind ``flashsale``, pending payment), lines, hold timers and one outbox event
-   ``flash_sale.orders_created`` listing them are inserted in bulk; the answers of keyed
-   requests are stored with their keys.
+4. one statement counts the units against the per-slot and the per-event limits; those
+   under only one of them give those units back;
+5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
+   row and, when all were granted (always, until the quota runs out), inserts in bulk the
+   orders (kind ``flashsale``, pending payment), lines, hold timers and one outbox event
+   ``flash_sale.orders_created`` listing them, and stores the keyed requests' answers;
+6. when fewer units remained, they go to the admitted in arrival order, the others give
+   their limits back (and units none of them could use go back to the item), and the
+   winners' rows and the answers are written then.
 """
 
 from __future__ import annotations
