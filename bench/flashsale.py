@@ -13,6 +13,14 @@ After each run the ledgers are read back: ``oversell`` counts orders beyond the 
 not matched by the quota counter, ``lost_acknowledged`` counts 201 answers wrk received
 beyond the orders stored. Progress goes to stderr; the last stdout line is one JSON object.
 
+Wall-clock rates on a shared machine move with the neighbours' load, so each run also reports
+CPU microseconds per accepted order, read from ``/proc`` (``bench/cpu.py``): of the server's
+processes (``server_cpu_us_per_order``; per request for the trivial endpoint), of the
+database's PostgreSQL backends (``db_cpu_us_per_order``; null on SQLite, which runs inside the
+server) and of wrk; ``orders_per_commit`` is the engine's mean batch. The goal's ratios use
+pgbench at its best client count; ``engine_over_pgbench_same_clients`` compares with pgbench
+at as many clients as wrk has connections, for information.
+
 Usage: ``python bench/flashsale.py --json [--duration 8] [--connections 64]``.
 """
 
@@ -36,6 +44,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the shopper and ledger helpers shared with the tests
 
+from bench.cpu import Probe  # noqa: E402
 from tests.concurrency.crowd import Brand, brand, drop_database, make_database  # noqa: E402
 from tests.concurrency.flash_sale import query  # noqa: E402
 
@@ -129,28 +138,47 @@ def new_item(url: str, b: Brand, quota: int) -> tuple[str, str]:
 def check(db_url: str, item_id: str, created: int) -> dict[str, int]:
     quota, taken = query(db_url, "SELECT quota, taken FROM flash_items WHERE id = :i",
                          i=item_id)[0]
-    stored = query(db_url, "SELECT count(*) FROM orders WHERE ref = :i", i=item_id)[0][0]
-    return {"stored_orders": stored,
+    # the orders of one batch share their creation time
+    stored, commits = query(db_url, "SELECT count(*), count(DISTINCT created_at) FROM orders "
+                            "WHERE ref = :i", i=item_id)[0]
+    return {"stored_orders": stored, "commits": commits,
             "oversell": max(0, stored - quota) + abs(stored - taken),
             "lost_acknowledged": max(0, created - stored)}
 
 
+def _us_per(seconds: float, count: float) -> float | None:
+    return round(seconds / count * 1e6, 1) if count else None
+
+
 def measure(app: str, path: str, db_url: str, b: Brand, tokens: Path, workers: int,
             args: argparse.Namespace, trivial: bool) -> dict[str, Any]:
+    """One server: the trivial endpoint (if asked), then the buys; rates, and the CPU
+    seconds per request or order of the server, its database backends and wrk."""
     server = Server(app, db_url, workers)
     try:
         out: dict[str, Any] = {}
         if trivial:
+            probe = Probe(server.proc.pid, None)
+            probe.start()
             out["trivial_rps"] = wrk(server.url + "/healthz", args)["requests_per_s"]
+            out["trivial_server_cpu_us"] = _us_per(probe.stop()["server"],
+                                                   out["trivial_rps"] * args.duration)
         _, item_id = new_item(server.url, b, args.quota)
         time.sleep(1)
         env = {"FLASH_TOKENS": str(tokens), "FLASH_PATH": path,
                "FLASH_BODY": json.dumps({"item_id": item_id})}
+        probe = Probe(server.proc.pid, db_url)
+        probe.start()
         run = wrk(server.url + path, args, env, script=True)
+        used = probe.stop()
     finally:
         server.stop()
     facts = check(db_url, item_id, int(run.get("created", 0)))
-    out.update(run, **facts, accepted_per_s=round(facts["stored_orders"] / args.duration, 1))
+    n = facts["stored_orders"]
+    out.update(run, **facts, accepted_per_s=round(n / args.duration, 1),
+               server_cpu_us=_us_per(used["server"], n),
+               db_cpu_us=_us_per(used["db"], n) if "db" in used else None,
+               wrk_cpu_us=_us_per(used["client"], run["requests_per_s"] * args.duration))
     return out
 
 
@@ -180,7 +208,38 @@ def pgbench(args: argparse.Namespace) -> dict[str, float]:
         drop_database(db_url)
 
 
-def backend_runs(backend: str, args: argparse.Namespace, pg_best: float) -> dict[str, Any]:
+def _ratio(a: float, b: float | None) -> float | None:
+    return round(a / b, 2) if b else None
+
+
+def summary(engine: dict[str, Any], naive: dict[str, Any], pg_tps: dict[str, float],
+            connections: int) -> dict[str, Any]:
+    """One backend and server count: rates, the goal's ratios, and the CPU microseconds per
+    accepted order (per request for the trivial endpoint and wrk)."""
+    rate = engine["accepted_per_s"]
+    return {
+        "accepted_per_s": rate, "p50_ms": engine.get("p50_ms"),
+        "p99_ms": engine.get("p99_ms"), "oversell": engine["oversell"],
+        "lost_acknowledged": engine["lost_acknowledged"],
+        "refused": engine.get("refused"), "trivial_rps": engine["trivial_rps"],
+        "naive_accepted_per_s": naive["accepted_per_s"],
+        "naive_p99_ms": naive.get("p99_ms"), "naive_oversell": naive["oversell"],
+        "engine_over_naive": _ratio(rate, max(naive["accepted_per_s"], 1e-9)),
+        "engine_over_pgbench": _ratio(rate, max(pg_tps.values())),
+        "engine_over_trivial": _ratio(rate, engine["trivial_rps"]),
+        "server_cpu_us_per_order": engine["server_cpu_us"],
+        "db_cpu_us_per_order": engine["db_cpu_us"],
+        "naive_server_cpu_us_per_order": naive["server_cpu_us"],
+        "naive_db_cpu_us_per_order": naive["db_cpu_us"],
+        "trivial_server_cpu_us_per_request": engine["trivial_server_cpu_us"],
+        "wrk_cpu_us_per_request": engine["wrk_cpu_us"],
+        "orders_per_commit": _ratio(engine["stored_orders"], engine["commits"]),
+        # pgbench with as many clients as wrk has connections (informative, not the goal)
+        "engine_over_pgbench_same_clients": _ratio(rate, pg_tps.get(str(connections)))}
+
+
+def backend_runs(backend: str, args: argparse.Namespace,
+                 pg_tps: dict[str, float]) -> dict[str, Any]:
     db_url = make_database(backend)
     try:
         log(f"{backend}: creating {args.shoppers} shoppers")
@@ -192,22 +251,12 @@ def backend_runs(backend: str, args: argparse.Namespace, pg_best: float) -> dict
             log(f"{backend}, {workers} server process(es): engine")
             engine = measure("pintuan.asgi:app", "/v1/me/flash-orders", db_url, b, tokens,
                              workers, args, trivial=True)
-            log(f"  engine {engine['accepted_per_s']} orders/s; naive next")
+            log(f"  engine {engine['accepted_per_s']} orders/s, server "
+                f"{engine['server_cpu_us']} us/order, db {engine['db_cpu_us']} us/order")
             naive = measure("bench.flash_naive:app", "/bench/naive-buy", db_url, b, tokens,
                             workers, args, trivial=False)
             log(f"  naive {naive['accepted_per_s']} orders/s")
-            out[f"{backend}_{workers}"] = {
-                "accepted_per_s": engine["accepted_per_s"], "p50_ms": engine.get("p50_ms"),
-                "p99_ms": engine.get("p99_ms"), "oversell": engine["oversell"],
-                "lost_acknowledged": engine["lost_acknowledged"],
-                "refused": engine.get("refused"), "trivial_rps": engine["trivial_rps"],
-                "naive_accepted_per_s": naive["accepted_per_s"],
-                "naive_p99_ms": naive.get("p99_ms"), "naive_oversell": naive["oversell"],
-                "engine_over_naive": round(engine["accepted_per_s"]
-                                           / max(naive["accepted_per_s"], 1e-9), 2),
-                "engine_over_pgbench": round(engine["accepted_per_s"] / pg_best, 2),
-                "engine_over_trivial": round(engine["accepted_per_s"] / engine["trivial_rps"],
-                                             2)}
+            out[f"{backend}_{workers}"] = summary(engine, naive, pg_tps, args.connections)
         return out
     finally:
         drop_database(db_url)
@@ -229,7 +278,7 @@ def main() -> None:
     result: dict[str, Any] = {"pgbench_tps": tps, "pgbench_best_tps": best,
                               "duration_s": args.duration, "connections": args.connections}
     for backend in args.backends.split(","):
-        result |= backend_runs(backend, args, best)
+        result |= backend_runs(backend, args, tps)
     print(json.dumps(result))
 
 

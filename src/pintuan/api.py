@@ -16,6 +16,7 @@ from pintuan.creators import bonus_api as creator_bonuses
 from pintuan.creators import me_api as creators_me
 from pintuan.creators import payout_api as creator_payouts
 from pintuan.flashsale import api as flashsale
+from pintuan.flashsale import buy_api as flashsale_buy
 from pintuan.flashsale import buy_docs
 from pintuan.groupbuy import api as groupbuy
 from pintuan.http import RejectNul, install_error_handlers
@@ -43,6 +44,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
                   "creator programs. Money is in integer minor units.")
     app.state.container = container
     install_error_handlers(app)
+    app.add_middleware(flashsale_buy.FrontDoor)
     app.add_middleware(RejectNul)
     for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks, flashsale,
                    creators, creators_me, creator_payouts, creator_audience, creator_bonuses):

@@ -7,7 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pintuan.core.ids import _ALPHABET, new_id, new_token
+from pintuan.core.ids import _ALPHABET, _b32, new_id, new_token
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -35,6 +35,15 @@ def test_alphabet_is_crockford_in_ascending_order():
     assert list(_ALPHABET) == sorted(_ALPHABET)
     assert set(_ALPHABET) == CROCKFORD
     assert len(_ALPHABET) == 32
+
+
+@FAST
+@given(data=st.data(), length=st.integers(min_value=1, max_value=40))
+def test_base32_digits_decode_back_to_the_value(data, length):
+    value = data.draw(st.integers(min_value=0, max_value=32**length - 1))
+    digits = _b32(value, length)
+    assert len(digits) == length
+    assert decode(digits) == value
 
 
 @FAST

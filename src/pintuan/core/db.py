@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, Table, Update, create_engine, event
 from sqlalchemy.engine import Connection, CursorResult
@@ -20,6 +20,9 @@ from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from pintuan.core.clock import as_utc
+
+if TYPE_CHECKING:
+    import psycopg
 
 READONLY = "pintuan_readonly"
 
@@ -191,3 +194,14 @@ def updated_one(session: Session, stmt: Update) -> bool:
     """Run a guarded UPDATE; True when it changed exactly one row."""
     result = cast(CursorResult[Any], session.execute(stmt))
     return result.rowcount == 1
+
+
+def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL only, for hot paths: one statement (psycopg ``%(name)s`` parameters) on the
+    session's own connection, inside its transaction, past SQLAlchemy's compilation and
+    result machinery; psycopg prepares a statement on the server once it has run a few
+    times. The rows it returned (none for a statement without RETURNING)."""
+    conn = cast("psycopg.Connection[Any]", session.connection().connection.driver_connection)
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description is not None else []

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pintuan.core import idempotency
 from pintuan.core.errors import DomainError, Unauthorized, ValidationFailed
@@ -119,3 +120,21 @@ async def buy(request: Request) -> Response:
                                                     context or None),
                                   request.headers.get("flash-ticket"))
     return _answer(status, dict(body))
+
+
+class FrontDoor:
+    """ASGI middleware: ``POST /v1/me/flash-orders`` goes straight to ``buy``, past the
+    router's walk over every route and the per-request middleware behind it (about 90 us of
+    CPU a request, ten times what ``buy`` itself spends before its batch). Everything else,
+    this path's other methods included, goes on to the app, whose route documents it. An
+    unexpected error still reaches the app's outer error middleware (a 500 problem)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "POST":
+            response = await buy(Request(scope, receive, send))
+            await response(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

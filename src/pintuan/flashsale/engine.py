@@ -5,15 +5,21 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 2. the shoppers' session tokens are resolved in one SELECT (a flash crowd is mostly shoppers
    never seen before, so a per-request lookup would cost a round trip each);
 3. Idempotency-Keys are claimed (a key already owned elsewhere is answered by replay);
-4. the per-slot and per-event limit upserts admit the shoppers under their limits;
-5. one guarded UPDATE takes up to the units the admitted asked for (fewer when fewer
-   remain), which go to them in arrival order; the rest give their limits back;
-6. orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
+4. one statement counts the units against the per-slot and the per-event limits; those
+   under only one of them give those units back;
+5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
+   row and, when all were granted (always, until the quota runs out), inserts in bulk the
+   orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
    event per order (as every other order emits) and one ``flash_sale.orders_created`` event
-   listing them (and ``flash_sale.sold_out`` when the batch took the last unit) are
-   inserted in bulk; then the ``orders.on_created`` listeners see the new
-   orders with their requests' context (creator attribution, in its bulk form); the answers
-   of keyed requests are stored with their keys.
+   listing them, and stores the keyed requests' answers;
+6. when fewer units remained, they go to the admitted in arrival order, the others give
+   their limits back (and units none of them could use go back to the item), and the
+   winners' rows and the answers are written then;
+7. ``flash_sale.sold_out`` is written when the batch took the last unit, and the
+   ``orders.on_created`` listeners see the new orders with their requests' context
+   (creator attribution, in its bulk form). These run after the hot row's UPDATE, so its
+   lock is held through them until the COMMIT: one statement per batch when no buyer
+   was referred, more for each referred buyer.
 """
 
 from __future__ import annotations
@@ -124,20 +130,21 @@ def _claim(tx: Tx, buys: dict[int, Buy], idx: list[int], result: BatchResult) ->
 
 
 def _limits(tx: Tx, facts: ItemFacts, slot_id: str, wanted: list[tuple[str, int]]) -> set[str]:
-    """Count the units against the per-slot then per-event limits; who passed both."""
+    """Count the units against the per-slot and per-event limits at once; who passed both
+    (those who passed only one get those units back)."""
     event = facts.event
-    ok_slot = hot_store.add_usage(tx, slot_id, wanted, event.per_slot_limit)
-    in_slot = [w for w in wanted if w[0] in ok_slot]
-    ok = hot_store.add_usage(tx, event.id, in_slot, event.per_event_limit)
-    hot_store.undo_usage(tx, slot_id, [w for w in in_slot if w[0] not in ok])
+    passed = hot_store.add_usage(tx, [(slot_id, event.per_slot_limit),
+                                      (event.id, event.per_event_limit)], wanted)
+    ok = passed[0] & passed[1]
+    for scope, got in zip((slot_id, event.id), passed, strict=True):
+        hot_store.undo_usage(tx, scope, [w for w in wanted if w[0] in got and w[0] not in ok])
     return ok
 
 
-def _allocate(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
-              result: BatchResult) -> list[int]:
+def _admit(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
+           result: BatchResult) -> list[int]:
     """Limits first (rows per shopper, nobody else waits on them), then the hot row, so its
-    lock is held only for the UPDATE, the INSERT and the COMMIT. The units go to the
-    admitted requests in arrival order; those left without one give their limits back."""
+    lock is held only for one statement and the COMMIT."""
     ok = _limits(tx, facts, slot_id, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
     admitted = []
     for i in idx:
@@ -145,8 +152,15 @@ def _allocate(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx:
             admitted.append(i)
         else:
             result.outcomes[i] = (LIMIT.status, LIMIT.problem())
+    return admitted
+
+
+def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitted: list[int],
+           granted: int, result: BatchResult) -> list[int]:
+    """The quota ran out within this batch: the units granted go to the admitted requests
+    in arrival order; those left without one give their limits back, and units none of
+    them could use go back to the item."""
     quantities = [buys[i].quantity for i in admitted]
-    granted, result.left = hot_store.take_units(tx, facts.item.id, sum(quantities))
     k = take_in_order(quantities, granted)
     won, lost = admitted[:k], admitted[k:]
     for i in lost:
@@ -202,7 +216,31 @@ def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
                      "currency": facts.item.currency, "orders": summary}}
 
 
+def _sold_out_event(facts: ItemFacts, slot_id: str, now: datetime) -> dict[str, Any]:
+    return {"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+            "type": "flash_sale.sold_out", "created_at": now, "dispatched": False,
+            "data": {"item_id": facts.item.id, "event_id": facts.event.id,
+                     "slot_id": slot_id, "quota": facts.item.quota}}
+
+
+def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], won: list[int],
+                result: BatchResult) -> NewOrders:
+    """The rows of the orders of ``won`` (and their answers, in ``result``)."""
+    now = tx.now()
+    hold = now + timedelta(minutes=tx.settings.hold_minutes)
+    new = NewOrders([], [], [], [], [])
+    for i in won:
+        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
+    if won:
+        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    return new
+
+
 def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
+    """Usually three statements on PostgreSQL: the sessions, the limits, and the hot row's
+    UPDATE with the orders' INSERTs (written as if every admitted request wins, which holds
+    unless the quota runs out within the batch; then the rows are written once the winners
+    are known)."""
     result = BatchResult()
     try:
         slot_id = live_slot([(s.id, Slot(s.starts_at, s.ends_at)) for s in facts.slots],
@@ -212,23 +250,24 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
         return result
     buys = _resolve(tx, facts, reqs, result)
     idx = _claim(tx, buys, _admit_candidates(buys, result), result)
-    won = _allocate(tx, facts, slot_id, buys, idx, result)
-    now = tx.now()
-    hold = now + timedelta(minutes=tx.settings.hold_minutes)
-    new = NewOrders([], [], [], [], [])
-    for i in won:
-        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
-    if won:
-        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+    admitted = _admit(tx, facts, slot_id, buys, idx, result)
+    new = _new_orders(tx, facts, slot_id, buys, admitted, result)
+    wanted = sum(buys[i].quantity for i in admitted)
+    granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new,
+                                                     _answers(buys, idx, result))
+    won = admitted
+    if granted < wanted:
+        won = _short(tx, facts, slot_id, buys, admitted, granted, result)
+        new = _new_orders(tx, facts, slot_id, buys, won, result)
+        hot_store.insert_orders(tx, new)
+        hot_store.store_answers(tx, _answers(buys, idx, result))
     if won and result.left == 0:  # this batch took the last unit
-        new.events.append({"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
-                           "type": "flash_sale.sold_out", "created_at": now,
-                           "dispatched": False,
-                           "data": {"item_id": facts.item.id, "event_id": facts.event.id,
-                                    "slot_id": slot_id, "quota": facts.item.quota}})
-    hot_store.insert_orders(tx, new)
+        hot_store.insert_orders(tx, NewOrders([], [], [], [], [_sold_out_event(facts, slot_id,
+                                                                              tx.now())]))
     orders.created_in_bulk(tx, [(row, buys[i].context or {})
                                 for row, i in zip(new.orders, won, strict=True)])
-    hot_store.store_answers(tx, [(k, *result.outcomes[i]) for i in idx
-                                 if (k := buys[i].key) is not None])
     return result
+
+
+def _answers(buys: dict[int, Buy], idx: list[int], result: BatchResult) -> list[hot_store.Answer]:
+    return [(k, *result.outcomes[i]) for i in idx if (k := buys[i].key) is not None]

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, case, insert, select, text, tuple_, update
+from sqlalchemy import Table, and_, case, insert, select, text, tuple_, update
 
-from pintuan.core.db import table
+from pintuan.core.db import driver_rows, table
 from pintuan.core.idempotency import IdempotencyRow
 from pintuan.core.outbox import EventRow
 from pintuan.core.timers import TimerRow
@@ -65,6 +65,14 @@ def remaining(tx: Tx, item_id: str) -> int:
     return 0 if row[1] else int(row[0])
 
 
+def _pg(tx: Tx, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return driver_rows(tx.session, sql, params)
+
+
+def _json(rows: Any) -> str:
+    return orjson.dumps(rows).decode()
+
+
 def take_units(tx: Tx, item_id: str, wanted: int) -> tuple[int, int]:
     """Take up to ``wanted`` units in one guarded UPDATE: (granted, left after)."""
     t = table(FlashItemRow).c
@@ -83,40 +91,50 @@ def give_units(tx: Tx, item_id: str, units: int) -> None:
                        .values(taken=t.taken - units))
 
 
-_USAGE_PG = text("""
+_USAGE_PG = """s{n} AS (
 INSERT INTO flash_usage (scope, shopper_id, units)
-SELECT :scope, s, q FROM json_to_recordset(CAST(:rows AS json)) AS u(s text, q int)
+SELECT %(scope{n})s, s, q FROM json_to_recordset(%(rows)s::json) AS u(s text, q int)
+WHERE q <= %(limit{n})s ORDER BY s
 ON CONFLICT (scope, shopper_id) DO UPDATE SET units = flash_usage.units + excluded.units
-WHERE flash_usage.units + excluded.units <= :limit
-RETURNING shopper_id""")
+WHERE flash_usage.units + excluded.units <= %(limit{n})s
+RETURNING shopper_id)"""
 _USAGE_SQLITE = text("""
 INSERT INTO flash_usage (scope, shopper_id, units)
 SELECT :scope, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:rows)
-WHERE true
+WHERE json_extract(value, '$[1]') <= :limit
 ON CONFLICT (scope, shopper_id) DO UPDATE SET units = flash_usage.units + excluded.units
 WHERE flash_usage.units + excluded.units <= :limit
 RETURNING shopper_id""")
 
 
-def add_usage(tx: Tx, scope: str, wanted: Sequence[tuple[str, int]], limit: int) -> set[str]:
-    """Count units against each shopper's limit in ``scope``, one statement for all (shoppers
-    are unique and sorted, so concurrent batches lock usage rows in one order); the shoppers
-    it admitted."""
+def add_usage(tx: Tx, scopes: Sequence[tuple[str, int]],
+              wanted: Sequence[tuple[str, int]]) -> list[set[str]]:
+    """Count units against each shopper's limit in every (scope, limit), in one statement on
+    PostgreSQL; per scope, the shoppers it admitted (the caller gives back the units of those
+    admitted in one scope but not another). Shoppers are unique and sorted and the scopes
+    taken in order, so concurrent batches lock usage rows in one order."""
     if not wanted:
-        return set()
+        return [set() for _ in scopes]
     rows = sorted(wanted)
-    if tx.dialect == "postgresql":
-        stmt, doc = _USAGE_PG, orjson.dumps([{"s": s, "q": q} for s, q in rows])
-    else:
-        stmt, doc = _USAGE_SQLITE, orjson.dumps(rows)
-    result = tx.session.execute(stmt, {"rows": doc.decode(), "scope": scope, "limit": limit})
-    return {r[0] for r in result}
+    if tx.dialect != "postgresql":
+        doc = _json(rows)
+        return [{r[0] for r in tx.session.execute(_USAGE_SQLITE, {
+            "rows": doc, "scope": scope, "limit": limit})} for scope, limit in scopes]
+    params: dict[str, Any] = {"rows": _json([{"s": s, "q": q} for s, q in rows])}
+    for n, (scope, limit) in enumerate(scopes):
+        params |= {f"scope{n}": scope, f"limit{n}": limit}
+    ctes = ", ".join(_USAGE_PG.format(n=n) for n in range(len(scopes)))
+    union = " UNION ALL ".join(f"SELECT {n}, shopper_id FROM s{n}" for n in range(len(scopes)))
+    out: list[set[str]] = [set() for _ in scopes]
+    for n, shopper_id in _pg(tx, f"WITH {ctes} {union}", params):
+        out[n].add(shopper_id)
+    return out
 
 
-_UNDO_PG = text("""
+_UNDO_PG = """
 UPDATE flash_usage SET units = flash_usage.units - u.q
-FROM json_to_recordset(CAST(:rows AS json)) AS u(s text, q int)
-WHERE flash_usage.scope = :scope AND flash_usage.shopper_id = u.s""")
+FROM json_to_recordset(%(rows)s::json) AS u(s text, q int)
+WHERE flash_usage.scope = %(scope)s AND flash_usage.shopper_id = u.s"""
 _UNDO_SQLITE = text("""
 UPDATE flash_usage SET units = flash_usage.units - u.q
 FROM (SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS q
@@ -130,16 +148,25 @@ def undo_usage(tx: Tx, scope: str, given: Sequence[tuple[str, int]]) -> None:
         return
     rows = sorted(given)
     if tx.dialect == "postgresql":
-        stmt, doc = _UNDO_PG, orjson.dumps([{"s": s, "q": q} for s, q in rows])
+        _pg(tx, _UNDO_PG, {"rows": _json([{"s": s, "q": q} for s, q in rows]), "scope": scope})
     else:
-        stmt, doc = _UNDO_SQLITE, orjson.dumps(rows)
-    tx.session.execute(stmt, {"rows": doc.decode(), "scope": scope})
+        tx.session.execute(_UNDO_SQLITE, {"rows": _json(rows), "scope": scope})
+
+
+_CLAIM_PG = """INSERT INTO idempotency_keys (scope, key, fingerprint, created_at)
+SELECT s, k, f, %(now)s FROM json_to_recordset(%(rows)s::json) AS r(s text, k text, f text)
+ORDER BY s, k
+ON CONFLICT DO NOTHING RETURNING scope, key"""
 
 
 def claim_keys(tx: Tx, rows: Sequence[tuple[str, str, str]], now: datetime) -> set[Key]:
-    """Insert (scope, key, fingerprint) idempotency rows; the keys this batch now owns."""
+    """Insert (scope, key, fingerprint) idempotency rows; the keys this batch now owns (in
+    key order, so concurrent batches wait for each other's keys in one order)."""
     if not rows:
         return set()
+    if tx.dialect == "postgresql":
+        doc = _json([{"s": s, "k": k, "f": f} for s, k, f in rows])
+        return {(r[0], r[1]) for r in _pg(tx, _CLAIM_PG, {"rows": doc, "now": now})}
     t = table(IdempotencyRow)
     stmt = _dialect_insert(tx)(t).values(
         [{"scope": s, "key": k, "fingerprint": f, "created_at": now} for s, k, f in rows])
@@ -157,7 +184,23 @@ def answers(tx: Tx, keys: Sequence[Key]) -> dict[Key, tuple[str, int | None, Any
     return {(r[0], r[1]): (r[2], r[3], r[4]) for r in tx.session.execute(stmt)}
 
 
-def store_answers(tx: Tx, rows: Sequence[tuple[Key, int, Any]]) -> None:
+Answer = tuple[Key, int, Any]
+_ANSWERS_PG = """UPDATE idempotency_keys AS k SET status_code = a.status, response = a.body
+FROM json_to_recordset(%(answers)s::json) AS a(scope text, key text, status int, body json)
+WHERE k.scope = a.scope AND k.key = a.key"""
+
+
+def _answer_rows(rows: Sequence[Answer]) -> str:
+    return _json([{"scope": s, "key": k, "status": st, "body": b} for (s, k), st, b in rows])
+
+
+def store_answers(tx: Tx, rows: Sequence[Answer]) -> None:
+    """The answers of keyed requests, with their keys; one statement on PostgreSQL."""
+    if not rows:
+        return
+    if tx.dialect == "postgresql":
+        _pg(tx, _ANSWERS_PG, {"answers": _answer_rows(rows)})
+        return
     t = table(IdempotencyRow).c
     for (scope, key), status, body in rows:
         tx.session.execute(update(table(IdempotencyRow))
@@ -173,30 +216,66 @@ class NewOrders:
     timers: list[dict[str, Any]]
     events: list[dict[str, Any]]
 
+    def parts(self) -> list[tuple[Table, list[dict[str, Any]]]]:
+        return [(table(model), rows) for model, rows in (
+            (OrderRow, self.orders), (OrderLineRow, self.lines), (FlashOrderRow, self.entries),
+            (TimerRow, self.timers), (EventRow, self.events)) if rows]
+
+
+def _inserts_pg(new: NewOrders, params: dict[str, Any], guard: str = "") -> list[str]:
+    """Data-modifying CTEs, one per table, each turning a JSON document into rows of its
+    table's own type (``json_populate_recordset``): no per-row SQL, no per-value escaping in
+    Python; foreign keys are checked at the statement's end, when every row is in."""
+    ctes = []
+    for n, (tbl, rows) in enumerate(new.parts()):
+        params[f"r{n}"] = _json(rows)
+        ctes.append(f"i{n} AS (INSERT INTO {tbl.name} SELECT * FROM "
+                    f"json_populate_recordset(NULL::{tbl.name}, %(r{n})s::json){guard})")
+    return ctes
+
 
 def insert_orders(tx: Tx, new: NewOrders) -> None:
-    """All rows of all five tables at once.
-
-    PostgreSQL: ONE statement, whose data-modifying CTEs each turn a JSON document into rows
-    of their table's own type (``json_populate_recordset``): one round trip, no per-row SQL,
-    no per-value escaping in Python; foreign keys are checked at the statement's end, when
-    every row is in. SQLite (in-process, no round trips): an executemany per table.
-    """
-    parts = [(table(model), rows) for model, rows in (
-        (OrderRow, new.orders), (OrderLineRow, new.lines), (FlashOrderRow, new.entries),
-        (TimerRow, new.timers), (EventRow, new.events)) if rows]
+    """All rows of all five tables at once: ONE statement on PostgreSQL; on SQLite
+    (in-process, no round trips) an executemany per table."""
+    parts = new.parts()
     if not parts:
         return
     if tx.dialect != "postgresql":
         for tbl, rows in parts:
             tx.session.execute(insert(tbl), rows)
         return
-    ctes = ", ".join(f"i{n} AS (INSERT INTO {tbl.name} SELECT * FROM "
-                     f"json_populate_recordset(NULL::{tbl.name}, :r{n}))"
-                     for n, (tbl, _) in enumerate(parts))
-    tx.session.execute(text(f"WITH {ctes} SELECT 1"),
-                       {f"r{n}": orjson.dumps(rows).decode()
-                        for n, (_, rows) in enumerate(parts)})
+    params: dict[str, Any] = {}
+    _pg(tx, f"WITH {', '.join(_inserts_pg(new, params))} SELECT 1", params)
+
+
+_TAKE_PG = """t AS (
+UPDATE flash_items SET last_grant = LEAST(quota - taken, %(wanted)s::int),
+                       taken = taken + LEAST(quota - taken, %(wanted)s::int)
+WHERE id = %(item)s AND NOT ended AND taken < quota
+RETURNING last_grant, quota - taken AS left_after),
+ok AS (SELECT WHERE coalesce((SELECT last_grant FROM t), 0) = %(wanted)s::int)"""
+
+
+def take_and_insert(tx: Tx, item_id: str, wanted: int, new: NewOrders,
+                    answered: Sequence[Answer]) -> tuple[int, int]:
+    """Take up to ``wanted`` units in one guarded UPDATE: (granted, left after). If all were
+    granted (or none wanted), the orders are inserted and the answers stored too, in the
+    same statement on PostgreSQL (one round trip for the hot row); otherwise nothing else is
+    written and the caller settles the partial grant."""
+    if tx.dialect != "postgresql":
+        granted, left = take_units(tx, item_id, wanted)
+        if granted == wanted:
+            insert_orders(tx, new)
+            store_answers(tx, answered)
+        return granted, left
+    guard = " WHERE EXISTS (SELECT FROM ok)"
+    params: dict[str, Any] = {"wanted": wanted, "item": item_id}
+    ctes = [_TAKE_PG, *_inserts_pg(new, params, guard)]
+    if answered:
+        params["answers"] = _answer_rows(answered)
+        ctes.append(f"ans AS ({_ANSWERS_PG}{guard.replace('WHERE', 'AND')})")
+    rows = _pg(tx, f"WITH {', '.join(ctes)} SELECT last_grant, left_after FROM t", params)
+    return (0, 0) if not rows else (int(rows[0][0]), int(rows[0][1]))
 
 
 def count_rejections(tx: Tx, counts: dict[tuple[str, str], int]) -> None:

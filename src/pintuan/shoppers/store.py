@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base
+from pintuan.core.db import Base, driver_rows
 from pintuan.core.tx import Tx
 
 
@@ -72,8 +72,16 @@ def names(tx: Tx, shopper_ids: list[str]) -> dict[str, str]:
 
 def live_sessions(tx: Tx, token_hashes: list[str],
                   now: datetime) -> list[tuple[str, str, str]]:
-    """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes."""
+    """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes
+    (a flash sale's batch: on PostgreSQL one prepared statement, the hashes as one array)."""
+    if tx.dialect == "postgresql":
+        return [(r[0], r[1], r[2]) for r in driver_rows(tx.session, _LIVE_PG,
+                                                        {"hashes": token_hashes, "now": now})]
     t = ShopperSessionRow
     stmt = select(t.token_hash, t.shopper_id, t.merchant_id).where(
         t.token_hash.in_(token_hashes), t.expires_at > now)
     return [(r[0], r[1], r[2]) for r in tx.session.execute(stmt)]
+
+
+_LIVE_PG = """SELECT token_hash, shopper_id, merchant_id FROM shopper_sessions
+WHERE token_hash = ANY(%(hashes)s::text[]) AND expires_at > %(now)s"""

@@ -1,0 +1,122 @@
+"""One batch of many buys, decided in one transaction (the HTTP tests send one at a time).
+
+The quota running out within a batch, limits refusing some of its shoppers, keyed answers
+stored with their keys, and, on PostgreSQL, a statement count that does not grow with the
+batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from pintuan.core.signing import digest
+from pintuan.flashsale import hot_store
+from pintuan.flashsale.engine import BatchResult, BuyRequest, run_batch
+from pintuan.shoppers import store as shopper_store
+from tests import factories as f
+from tests.flashsale.helpers import event as flash_event
+
+
+def _tokens(h: Any, m: dict[str, str], n: int) -> list[str]:
+    return [f.shopper(h, m)["auth"].removeprefix("Bearer ") for _ in range(n)]
+
+
+def _facts(h: Any, item_id: str) -> hot_store.ItemFacts:
+    with h.c.db.read() as session:
+        facts = hot_store.item_facts(h.c.tx(session), item_id)
+    assert facts is not None
+    return facts
+
+
+def _batch(h: Any, item_id: str, reqs: list[BuyRequest],
+           facts: hot_store.ItemFacts | None = None) -> BatchResult:
+    facts = facts or _facts(h, item_id)
+    with h.c.db.write() as session:
+        return run_batch(h.c.tx(session), facts, reqs)
+
+
+def _usage(h: Any, scope: str) -> dict[str, int]:
+    with h.c.db.read() as session:
+        rows = session.execute(text(
+            "SELECT shopper_id, units FROM flash_usage WHERE scope = :s"), {"s": scope})
+        return {r[0]: r[1] for r in rows}
+
+
+def test_the_quota_runs_out_within_a_batch_in_arrival_order(h):
+    m = f.merchant(h)
+    ev = flash_event(h, m, quota=5, per_order_limit=2, per_slot_limit=2, per_event_limit=2)
+    item_id = ev["items"][0]["id"]
+    tokens = _tokens(h, m, 4)
+    reqs = [BuyRequest(digest(t), 2, f"k{n}", "fp") for n, t in enumerate(tokens[:3])]
+    reqs.append(BuyRequest(digest(tokens[3]), 1))
+    result = _batch(h, item_id, reqs)
+    # 2 + 2 fit; the third (2) does not, and the fourth may not jump the queue
+    assert [result.outcomes[i][0] for i in range(4)] == [201, 201, 409, 409]
+    assert result.outcomes[2][1]["code"] == "sold_out"
+    assert result.left == 1
+    with h.c.db.read() as session:
+        tx = h.c.tx(session)
+        assert hot_store.remaining(tx, item_id) == 1
+        stored = hot_store.answers(tx, [(f"{result.outcomes[0][1]['shopper_id']}:flashbuy",
+                                         "k0")])
+    assert [(st, body["id"]) for _, st, body in stored.values()] == [
+        (201, result.outcomes[0][1]["id"])]
+    # the losers' units are given back to their limits
+    assert sorted(_usage(h, ev["slots"][0]["id"]).values()) == [0, 0, 2, 2]
+    assert sorted(_usage(h, ev["id"]).values()) == [0, 0, 2, 2]
+
+
+def test_a_batch_admits_only_shoppers_within_both_limits(h):
+    m = f.merchant(h)
+    ev = flash_event(h, m, quota=50, per_order_limit=2, per_slot_limit=2, per_event_limit=3)
+    item_id = ev["items"][0]["id"]
+    first, second, third = (digest(t) for t in _tokens(h, m, 3))
+    assert _batch(h, item_id, [BuyRequest(first, 2)]).outcomes[0][0] == 201
+    result = _batch(h, item_id, [BuyRequest(first, 1), BuyRequest(second, 2),
+                                 BuyRequest(third, 1), BuyRequest(third, 1)])
+    # the first is over the slot's limit though within the event's, which gives it back
+    assert result.outcomes[0][1]["code"] == "shopper_limit_exceeded"
+    assert (result.outcomes[1][0], result.outcomes[2][0]) == (201, 201)
+    assert result.deferred == [3]  # the same shopper's second buy waits for the next batch
+    expected = [1, 2, 2]
+    assert sorted(_usage(h, ev["slots"][0]["id"]).values()) == expected
+    assert sorted(_usage(h, ev["id"]).values()) == expected
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_batch_costs_the_same_statements_whatever_its_size(h, monkeypatch):
+    m = f.merchant(h)
+    ev = flash_event(h, m, quota=50)
+    item_id = ev["items"][0]["id"]
+    tokens = _tokens(h, m, 41)
+    facts = _facts(h, item_id)
+    ran: list[str] = []
+
+    def counted(session: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        ran.append(sql)
+        return real(session, sql, params)
+
+    real = hot_store.driver_rows
+    monkeypatch.setattr(hot_store, "driver_rows", counted)
+    monkeypatch.setattr(shopper_store, "driver_rows", counted)
+    def executed(*args: Any) -> None:
+        ran.append(args[2])
+
+    engine = h.c.db.engine
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        counts = []
+        for batch in (tokens[:1], tokens[1:41]):
+            ran.clear()
+            result = _batch(h, item_id, [BuyRequest(digest(t), 1, f"k-{t}", "fp")
+                                         for t in batch], facts)
+            assert {status for status, _ in result.outcomes.values()} == {201}
+            counts.append(len([s for s in ran if "SAVEPOINT" not in s]))
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    # sessions, idempotency keys, limits, the hot row's UPDATE with every INSERT, and the
+    # creator attribution's one look for shoppers a creator may have brought
+    assert counts == [5, 5]
