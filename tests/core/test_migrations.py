@@ -72,7 +72,8 @@ def test_0007_rewrites_creator_phones_in_e164_and_gives_merchants_a_region(fresh
             conn.execute(text("INSERT INTO merchants (id, name, slug, currency, created_at) "
                               "VALUES ('mer_1', 'Tea', 'tea', 'CNY', :now)"), {"now": now})
             for cid, phone in (("cr_1", "8613800000000"), ("cr_2", "13900000000"),
-                               ("cr_3", "123"), ("cr_4", None)):
+                               ("cr_3", "123"), ("cr_4", None), ("cr_5", "13012345678"),
+                               ("cr_6", "15012345678"), ("cr_7", "17012345678")):
                 conn.execute(text(
                     "INSERT INTO creators (id, merchant_id, name, email, phone, segments, "
                     "status, created_at) VALUES (:id, 'mer_1', 'C', NULL, :phone, '[]', "
@@ -86,7 +87,8 @@ def test_0007_rewrites_creator_phones_in_e164_and_gives_merchants_a_region(fresh
             phones = dict(conn.execute(text("SELECT id, phone FROM creators")).all())
             region = conn.execute(text("SELECT phone_region FROM merchants")).scalar_one()
         assert phones == {"cr_1": "+8613800000000", "cr_2": "+8613900000000", "cr_3": "123",
-                          "cr_4": None}
+                          "cr_4": None, "cr_5": "+8613012345678", "cr_6": "+8615012345678",
+                          "cr_7": "+8617012345678"}
         assert region == "CN"
         command.downgrade(cfg, "0006")
         command.upgrade(cfg, "head")

@@ -38,7 +38,8 @@ def _earnings(h, m, cr):
 
 def test_statements_pay_what_is_payable_above_the_minimum(h):
     m, prog = _shop(h)
-    a, b = c.creator(h, m, prog, email="a@koc.cn"), c.creator(h, m, prog, name="=SUM(A1)")
+    a, b = c.creator(h, m, prog, email="a@koc.cn"), c.creator(h, m, prog, name="=SUM(A1)",
+                                                            phone="+8613800000000")
     link_a, link_b = c.link(h, m, prog, a), c.link(h, m, prog, b)
     for link in (link_a, link_a, link_b):
         _sale(h, m, link)
@@ -61,6 +62,7 @@ def test_statements_pay_what_is_payable_above_the_minimum(h):
     second_rows = h.client.get(f"/v1/payout-batches/{second['id']}/export.csv",
                                headers=f.auth(m)).text
     assert "'=SUM(A1)" in second_rows
+    assert "'+8613800000000" in second_rows
     paid = h.client.post(f"/v1/payout-batches/{first['id']}/paid", headers=f.auth(m)).json()
     assert (paid["status"], paid["payouts"][0]["status"]) == ("paid", "paid")
     audit = h.client.get(f"/v1/payout-batches/{first['id']}/audit", headers=f.auth(m)).json()

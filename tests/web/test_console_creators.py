@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from pintuan.web import console_creators
 from tests import factories as f
 from tests.creators import helpers as c
 from tests.web.conftest import staff
@@ -136,6 +137,16 @@ def test_invite_and_link_from_the_program_page(h):
     assert bad.status_code == 422
     assert "destination must be an http(s) URL" in bad.text
     assert page.count("/r/") == desk.get(f"/console/programs/{prog['id']}").text.count("/r/")
+
+
+def test_members_beyond_the_invitation_picker_are_listed(h, monkeypatch):
+    monkeypatch.setattr(console_creators, "PICKER_LIMIT", 1)
+    m = f.merchant(h)
+    prog = c.program(h, m)
+    members = [c.creator(h, m, prog, name=name) for name in ("Wen", "Yu", "Zhi")]
+    r = staff(h, m).get(f"/console/programs/{prog['id']}")
+    assert r.status_code == 200, r.text
+    assert all(x["name"] in r.text for x in members)
 
 
 def test_another_merchants_program_and_creator_are_out_of_reach(h):

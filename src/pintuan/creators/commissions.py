@@ -60,8 +60,11 @@ def _hold_looking_back(tx: Tx, order_id: str) -> None:
     """A creator paid an order of their own: orders credited to them that were paid with the
     same instrument are flagged, and their commissions held unless already paid out."""
     flag = fraud.SELF_REFERRAL_PAYMENT
-    for attribution in fraud.credited_orders_paid_like(tx, order_id):
-        attribution.flags = [*attribution.flags, flag]
+    for found in fraud.credited_orders_paid_like(tx, order_id):
+        attribution = store.lock_attribution(tx, found.order_id)
+        assert attribution is not None
+        if flag not in attribution.flags:
+            attribution.flags = [*attribution.flags, flag]
         for row in ledger_store.lock_commissions_of_order(tx, attribution.order_id):
             if flag in row.flags:
                 continue
@@ -115,7 +118,14 @@ def _upline(tx: Tx, attribution: AttributionRow, program: ProgramRow) -> list[tu
 
 def _open(tx: Tx, attribution: AttributionRow, currency: str) -> list[CommissionRow]:
     """The order's commissions, made once: a concurrent opener waits, then finds them. The
-    payments that opened them may add a fraud flag to the attribution (creators.fraud)."""
+    payments that opened them may add a fraud flag to the attribution (creators.fraud).
+
+    The attribution's lock orders this against a look-back flagging the order at the same
+    time (_hold_looking_back): whichever runs second sees what the first committed, the
+    flags it set or the commissions it opened."""
+    locked = store.lock_attribution(tx, attribution.order_id)
+    assert locked is not None
+    attribution = locked
     program = store.program(tx, attribution.merchant_id, attribution.program_id)
     assert program is not None
     added = [f for f in fraud.payment_flags(tx, attribution) if f not in attribution.flags]

@@ -167,7 +167,8 @@ def export_csv(tx: Tx, batch: BatchRow) -> str:
     for p in rows:
         who = names[p.creator_id]
         amount = Money(p.amount_minor, p.currency).format().split(" ")[0]
-        writer.writerow([p.id, p.creator_id, _cell(who.name), who.email or "", who.phone or "",
+        writer.writerow([p.id, p.creator_id, _cell(who.name), _cell(who.email or ""),
+                         _cell(who.phone or ""),
                          amount, p.currency, p.commissions, p.status, batch.id])
     return out.getvalue()
 

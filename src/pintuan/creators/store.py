@@ -376,6 +376,14 @@ def attribution(tx: Tx, order_id: str) -> AttributionRow | None:
     return tx.session.get(AttributionRow, order_id)
 
 
+def lock_attribution(tx: Tx, order_id: str) -> AttributionRow | None:
+    """The order's attribution, locked and re-read: its flags are current and only this
+    transaction changes them until it ends."""
+    stmt = (select(AttributionRow).where(AttributionRow.order_id == order_id)
+            .with_for_update().execution_options(populate_existing=True))
+    return tx.session.scalar(stmt)
+
+
 def attributions_of_creator(tx: Tx, creator_id: str, *, after: str | None,
                             limit: int) -> list[AttributionRow]:
     stmt = select(AttributionRow).where(AttributionRow.creator_id == creator_id)

@@ -30,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 PERIODS = (7, 30, 90)
 PLATFORMS = tuple(p.value for p in Platform)
 MODELS = tuple(m.value for m in AttributionModel)
+PICKER_LIMIT = 500  # creators offered for invitation on a program's page
 
 
 def _programs(d: Desk, status: int = 200, **values: Any) -> Response:
@@ -90,8 +91,11 @@ def _program(d: Desk, program_id: str, status: int = 200, **values: Any) -> Resp
     def load(tx: Tx) -> dict[str, Any]:
         prog = service.get_program(tx, merchant_id=d.merchant.id, program_id=program_id)
         members = store.members(tx, prog.id)
-        everyone = {c.id: c for c in store.creators(tx, d.merchant.id, after=None, limit=500)}
-        lines = {x.creator.id: x for x in creator_lines(tx, [everyone[m.creator_id]
+        theirs = store.creators_by_id(tx, {m.creator_id for m in members})
+        picker = store.creators(tx, d.merchant.id, after=None, limit=PICKER_LIMIT)
+        everyone = {c.id: c for c in picker}
+        everyone.update(theirs)
+        lines = {x.creator.id: x for x in creator_lines(tx, [theirs[m.creator_id]
                                                              for m in members])}
         koc = prog.koc_max_followers
         return {"program": prog, "members": [(m, lines[m.creator_id],

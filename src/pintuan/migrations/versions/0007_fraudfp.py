@@ -3,8 +3,9 @@
 Shoppers get an optional phone (E.164, one account per number and store, by a unique index); merchants a phone
 region that numbers without a country code are read in ('CN' for existing merchants, as for
 new ones); payments the keyed hash of the instrument that paid. Creators' phones, stored as
-bare digits before, are rewritten in E.164 where they read as a valid number (with their
-country code, or else as a mainland number); others are left as they were.
+bare digits before, are rewritten in E.164 where they read as a valid number (as a
+mainland number first, else with their country code, since a mainland mobile such as 13012345678
+also reads as +1 301...); others are left as they were.
 
 Revision ID: 0007
 Revises: 0006
@@ -20,7 +21,7 @@ depends_on = None
 
 
 def _e164(digits: str) -> str | None:
-    for text, region in (('+' + digits, None), (digits, 'CN')):
+    for text, region in ((digits, 'CN'), ('+' + digits, None)):
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
