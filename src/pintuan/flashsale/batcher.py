@@ -183,7 +183,8 @@ class Batcher:
                     log.exception("flash-sale batch failed")
                     q.refused.update(refused)
                     for _, fut in batch:
-                        fut.set_result(UNAVAILABLE)
+                        if not fut.done():  # cancelled: its client went away
+                            fut.set_result(UNAVAILABLE)
                     continue
                 q.left = result.left if result.left >= 0 else q.left
                 q.last = (time.monotonic(), len(batch))
@@ -191,7 +192,7 @@ class Batcher:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]
                 for i, (_, fut) in enumerate(batch):
-                    if i in result.outcomes:
+                    if i in result.outcomes and not fut.done():
                         fut.set_result(result.outcomes[i])
         finally:
             q.running = False
