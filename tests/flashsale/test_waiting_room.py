@@ -173,3 +173,24 @@ def test_a_waiter_whose_client_leaves_leaves_no_count_behind():
         assert (await again) == WON
 
     asyncio.run(run())
+
+
+def test_a_waiter_who_leaves_right_after_admission_lets_the_next_one_in():
+    async def run():
+        b = Batches()
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        send(room, "a")
+        gone, nxt = send(room, "b"), send(room, "c")
+        await settle()
+        gone.cancel()  # its client leaves while its place comes up
+        b.answer("a", LOST)
+        await settle()
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        await settle()
+        assert b.entered == ["a", "c"]
+        b.answer("c", WON)
+        assert (await nxt) == WON
+
+    asyncio.run(run())

@@ -192,14 +192,14 @@ class WaitingRoom:
         w = _Waiter(arrival_ns, self.seq, req, asyncio.get_running_loop().create_future())
         bisect.insort(room.waiters, w, lo=room.head)
         self._pump(item_id, room)
-        answer = await self._wait(room, w)
+        answer = await self._wait(item_id, room, w)
         if answer is None:
             return await self._enter(facts, room, req, counted=True)
         if answer[0] == 0:
             return self._queued(facts, room, req, arrival_ns, answer[1]["ahead"])
         return answer
 
-    async def _wait(self, room: _Room, w: _Waiter) -> Outcome | None:
+    async def _wait(self, item_id: str, room: _Room, w: _Waiter) -> Outcome | None:
         """None once admitted (counted in flight), an answer, or (0, {"ahead": n}) when the
         wait ran out. A waiter whose client went away leaves no count behind."""
         try:
@@ -210,6 +210,7 @@ class WaitingRoom:
                     return w.fut.result()
                 if w.fut.result() is None:
                     room.in_flight, room.units = room.in_flight - 1, room.units - w.req.quantity
+                    self._pump(item_id, room)  # its place goes to the next in line
                 raise
             ahead = room.leave(w)
             if isinstance(exc, TimeoutError):
