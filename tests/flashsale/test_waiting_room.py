@@ -15,7 +15,7 @@ from pintuan.flashsale.engine import SOLD_OUT, BuyRequest
 from pintuan.flashsale.waiting_room import WaitingRoom
 
 ITEM = "fsi_1"
-FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM))
+FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM), event=SimpleNamespace(per_order_limit=5))
 WON = (201, {"id": "ord"})
 LOST = (409, {"code": "shopper_limit_exceeded"})
 
@@ -54,8 +54,8 @@ async def settle():
         await asyncio.sleep(0)
 
 
-def send(room, who, *, key=None, ticket=None):
-    return asyncio.ensure_future(room.buy(FACTS, BuyRequest(who, 1, key), ticket))
+def send(room, who, *, key=None, ticket=None, quantity=1):
+    return asyncio.ensure_future(room.buy(FACTS, BuyRequest(who, quantity, key), ticket))
 
 
 def test_admits_in_arrival_order_only_while_demand_can_still_win_then_answers_sold_out():
@@ -192,5 +192,20 @@ def test_a_waiter_who_leaves_right_after_admission_lets_the_next_one_in():
         assert b.entered == ["a", "c"]
         b.answer("c", WON)
         assert (await nxt) == WON
+
+    asyncio.run(run())
+
+
+def test_a_bad_quantity_is_not_counted_as_demand_in_flight():
+    async def run():
+        b = Batches()
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        send(room, "bad", quantity=-10**12)  # the batcher refuses it (bad_quantity)
+        await settle()
+        send(room, "a"), send(room, "b")
+        await settle()
+        assert b.entered == ["bad", "a"]  # a covers the one unit left: b waits
+        assert (room.rooms[ITEM].in_flight, room.rooms[ITEM].units) == (1, 1)
 
     asyncio.run(run())

@@ -181,6 +181,8 @@ class WaitingRoom:
         return exc.status, exc.problem()
 
     async def buy(self, facts: ItemFacts, req: BuyRequest, ticket: str | None) -> Outcome:
+        if not 1 <= req.quantity <= facts.event.per_order_limit:
+            return await self.batcher.buy(facts, req)  # refused there, counted nowhere here
         item_id = facts.item.id
         room = self.rooms.setdefault(item_id, _Room())
         if not room.waiting() and self._may_enter(item_id, room):
