@@ -111,6 +111,7 @@ def test_a_wait_that_runs_out_is_answered_queued_and_the_ticket_keeps_the_place(
         await settle()
         status, queued = await send(room, "b")
         assert (status, queued["code"], queued["position"]) == (429, "queued", 2)
+        assert not b.queues[ITEM].refused  # still in line: not a refusal in the report
         assert queued["estimated_wait_seconds"] >= 1
         assert 1 <= queued["retry_after"] <= 30
         later = send(room, "c")

@@ -175,10 +175,7 @@ class WaitingRoom:
             ticket=self.ticket(facts.item.id, req.token_hash, arrival_ns),
             position=position, estimated_wait_seconds=wait,
             retry_after=min(wait, MAX_RETRY_AFTER))
-        q = self.batcher.queues.get(facts.item.id)
-        if q is not None:
-            q.refused[exc.code] += 1
-        return exc.status, exc.problem()
+        return exc.status, exc.problem()  # not a refusal: the shopper is still in line
 
     async def buy(self, facts: ItemFacts, req: BuyRequest, ticket: str | None) -> Outcome:
         if not 1 <= req.quantity <= facts.event.per_order_limit:
