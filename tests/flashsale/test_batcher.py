@@ -7,6 +7,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
+from pintuan.core.errors import NotFound
 from pintuan.core.settings import Settings
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BatchResult, BuyRequest
@@ -26,12 +29,12 @@ class Held(Batcher):
         self.release = asyncio.Event()
         self.failing = False
 
-    async def _in_thread(self, fn: Callable[[], Any]) -> Any:
+    async def _in_thread(self, _fn: Callable[[], Any]) -> Any:
         await self.release.wait()
         self.release.clear()
         if self.failing:
             raise RuntimeError("the database went away")
-        return BatchResult(outcomes={i: WON for i in range(2)}, left=3)
+        return BatchResult(outcomes=dict.fromkeys(range(2), WON), left=3)
 
 
 async def settle() -> None:
@@ -52,7 +55,8 @@ def _two_buyers_one_of_whom_leaves(failing: bool) -> None:
         answer = await asyncio.wait_for(stays, 2)
         assert answer[0] == (503 if failing else 201)
         await settle()
-        assert not b.queues[ITEM].running and not b.tasks
+        assert not b.queues[ITEM].running
+        assert not b.tasks
 
     asyncio.run(run())
 
@@ -63,3 +67,16 @@ def test_a_cancelled_request_does_not_stop_the_answers_of_its_batch() -> None:
 
 def test_a_cancelled_request_does_not_stop_the_answers_of_a_failed_batch() -> None:
     _two_buyers_one_of_whom_leaves(failing=True)
+
+
+def test_an_unknown_item_is_not_cached() -> None:
+    async def run() -> None:
+        b = Held()
+        b._read_facts = lambda _item_id: None  # type: ignore[method-assign]
+        b._in_thread = Batcher._in_thread.__get__(b)  # type: ignore[method-assign]
+        for n in range(3):
+            with pytest.raises(NotFound):
+                await b.item(f"fsi_made_up_{n}")
+        assert b.facts == {}
+
+    asyncio.run(run())

@@ -74,7 +74,7 @@ class Batcher:
         self.c = c
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="flash")
         self.queues: dict[str, _Queue] = {}
-        self.facts: dict[str, tuple[float, ItemFacts | None]] = {}
+        self.facts: dict[str, tuple[float, ItemFacts]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def _in_thread(self, fn: Callable[[], T]) -> T:
@@ -90,12 +90,11 @@ class Batcher:
         hit = self.facts.get(item_id)
         if hit is None or hit[0] < time.monotonic():
             found = await self._in_thread(lambda: self._read_facts(item_id))
+            if found is None:  # not cached: made-up ids must not grow memory
+                raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
             hit = (time.monotonic() + FACTS_TTL, found)
             self.facts[item_id] = hit
-        facts = hit[1]
-        if facts is None:
-            raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
-        return facts
+        return hit[1]
 
     def _remaining(self, item_id: str, refused: Counter[str]) -> int:
         """Units left; refusals answered from memory are stored on the way."""
