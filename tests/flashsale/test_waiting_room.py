@@ -165,8 +165,7 @@ def test_a_waiter_whose_client_leaves_leaves_no_count_behind():
             await gone
         b.answer("a", LOST)
         await settle()
-        assert room.rooms[ITEM].in_flight == 0
-        assert room.rooms[ITEM].waiting() == 0
+        assert ITEM not in room.rooms  # nobody in flight or waiting: the room is gone
         again = send(room, "c")
         await settle()
         assert b.entered == ["a", "c"]
@@ -208,5 +207,22 @@ def test_a_bad_quantity_is_not_counted_as_demand_in_flight():
         await settle()
         assert b.entered == ["bad", "a"]  # a covers the one unit left: b waits
         assert (room.rooms[ITEM].in_flight, room.rooms[ITEM].units) == (1, 1)
+
+    asyncio.run(run())
+
+
+def test_waiters_who_left_are_forgotten_and_an_idle_room_is_dropped():
+    async def run():
+        b = Batches(flash_wait_seconds=0.05)
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        first = send(room, "a")
+        await settle()
+        for who in "bc":
+            assert (await send(room, who))[1]["code"] == "queued"
+        assert room.rooms[ITEM].waiters == []  # nobody waits: those who left are forgotten
+        b.answer("a", WON)
+        assert (await first) == WON
+        assert ITEM not in room.rooms
 
     asyncio.run(run())

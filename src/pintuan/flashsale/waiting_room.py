@@ -124,6 +124,18 @@ class WaitingRoom:
                 and (left < 0 or room.units < left))
 
     def _pump(self, item_id: str, room: _Room) -> None:
+        self._admit_waiters(item_id, room)
+        self._tidy(item_id, room)
+
+    def _tidy(self, item_id: str, room: _Room) -> None:
+        """Nobody waiting: forget those who left; nobody in flight either: drop the room."""
+        if room.waiting():
+            return
+        room.waiters, room.head, room.gone = [], 0, 0
+        if room.in_flight == 0 and self.rooms.get(item_id) is room:
+            del self.rooms[item_id]
+
+    def _admit_waiters(self, item_id: str, room: _Room) -> None:
         """Admit waiters in order while the rule allows; all of them, told sold out, once
         the batches found the item sold out."""
         q = self.batcher.queues.get(item_id)
@@ -212,6 +224,7 @@ class WaitingRoom:
                     self._pump(item_id, room)  # its place goes to the next in line
                 raise
             ahead = room.leave(w)
+            self._tidy(item_id, room)
             if isinstance(exc, TimeoutError):
                 return 0, {"ahead": ahead}
             raise
