@@ -21,8 +21,9 @@ processes is the order in which their batches take the item row's lock. A ticket
 its arrival time to whichever process the retry reaches (server clocks agree to
 milliseconds under NTP), so a returning shopper keeps the place everywhere. One global
 queue would need one sequencer per item on the hot path for every request; the per-process
-order is what the batching gives for free. (Idempotency-keyed waiters are never told sold
-out from memory: a retry must replay its first answer, which the batch reads.)
+order is what the batching gives for free. (Idempotency-keyed waiters go on to the batcher:
+a retry must replay its first answer, which the batcher reads, without a batch once the item
+is known sold out.)
 """
 
 from __future__ import annotations
