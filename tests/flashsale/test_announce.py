@@ -50,3 +50,16 @@ def test_the_buy_that_takes_the_last_unit_announces_sold_out_once(h):
     sold_out = _events(h, m, "flash_sale.sold_out")
     assert len(sold_out) == 1
     assert (sold_out[0]["item_id"], sold_out[0]["quota"]) == (item_id, 2)
+
+
+def test_an_edge_between_whole_seconds_keeps_the_chain_of_edges_going(h):
+    m = f.merchant(h)
+    start = (h.clock.now() + timedelta(minutes=10)).replace(microsecond=500_000)
+    ev = event(h, m, slots=[{"starts_at": start.isoformat(),
+                             "ends_at": (start + timedelta(minutes=30)).isoformat()}])
+    h.advance(minutes=11)
+    assert [d["slot"]["id"] for d in _events(h, m, "flash_sale.slot_started")] == [
+        ev["slots"][0]["id"]]
+    h.advance(minutes=30)
+    assert [d["slot"]["id"] for d in _events(h, m, "flash_sale.slot_ended")] == [
+        ev["slots"][0]["id"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from pintuan.flashsale import batcher
 from pintuan.flashsale.batcher import SOLD_OUT_TTL
 from tests import factories as f
 from tests.flashsale.helpers import buy, event, item, no_rate_limits, stock
@@ -175,3 +176,22 @@ def test_the_report_counts_sales_per_second_and_refusals_by_reason(h):
     other = f.merchant(h)
     r = h.client.get(f"/v1/flash-sales/{ev['id']}/report", headers=f.auth(other))
     assert r.json()["code"] == "flash_sale_not_found"
+
+
+def test_after_a_sell_out_keyed_buys_are_answered_without_a_batch(h, monkeypatch):
+    monkeypatch.setattr(batcher, "SOLD_OUT_TTL", 60.0)
+    batches = []
+    run_batch = batcher.run_batch
+    monkeypatch.setattr(batcher, "run_batch", lambda *a: batches.append(1) or run_batch(*a))
+    m = f.merchant(h)
+    item_id = event(h, m, quota=1)["items"][0]["id"]
+    winner, loser = f.shopper(h, m), f.shopper(h, m)
+    first = buy(h, winner, item_id, key="k1")
+    assert first.status_code == 201
+    assert len(batches) == 1  # it took the last unit: the item is known sold out
+    again = buy(h, winner, item_id, key="k1")
+    assert (again.status_code, again.json()["id"]) == (201, first.json()["id"])
+    assert again.headers["Idempotent-Replayed"] == "true"
+    lost = buy(h, loser, item_id, key="k2")
+    assert (lost.status_code, lost.json()["code"]) == (409, "sold_out")
+    assert len(batches) == 1

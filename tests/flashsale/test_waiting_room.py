@@ -15,7 +15,7 @@ from pintuan.flashsale.engine import SOLD_OUT, BuyRequest
 from pintuan.flashsale.waiting_room import WaitingRoom
 
 ITEM = "fsi_1"
-FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM))
+FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM), event=SimpleNamespace(per_order_limit=5))
 WON = (201, {"id": "ord"})
 LOST = (409, {"code": "shopper_limit_exceeded"})
 
@@ -54,8 +54,8 @@ async def settle():
         await asyncio.sleep(0)
 
 
-def send(room, who, *, key=None, ticket=None):
-    return asyncio.ensure_future(room.buy(FACTS, BuyRequest(who, 1, key), ticket))
+def send(room, who, *, key=None, ticket=None, quantity=1):
+    return asyncio.ensure_future(room.buy(FACTS, BuyRequest(who, quantity, key), ticket))
 
 
 def test_admits_in_arrival_order_only_while_demand_can_still_win_then_answers_sold_out():
@@ -111,6 +111,7 @@ def test_a_wait_that_runs_out_is_answered_queued_and_the_ticket_keeps_the_place(
         await settle()
         status, queued = await send(room, "b")
         assert (status, queued["code"], queued["position"]) == (429, "queued", 2)
+        assert not b.queues[ITEM].refused  # still in line: not a refusal in the report
         assert queued["estimated_wait_seconds"] >= 1
         assert 1 <= queued["retry_after"] <= 30
         later = send(room, "c")
@@ -164,12 +165,64 @@ def test_a_waiter_whose_client_leaves_leaves_no_count_behind():
             await gone
         b.answer("a", LOST)
         await settle()
-        assert room.rooms[ITEM].in_flight == 0
-        assert room.rooms[ITEM].waiting() == 0
+        assert ITEM not in room.rooms  # nobody in flight or waiting: the room is gone
         again = send(room, "c")
         await settle()
         assert b.entered == ["a", "c"]
         b.answer("c", WON)
         assert (await again) == WON
+
+    asyncio.run(run())
+
+
+def test_a_waiter_who_leaves_right_after_admission_lets_the_next_one_in():
+    async def run():
+        b = Batches()
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        send(room, "a")
+        gone, nxt = send(room, "b"), send(room, "c")
+        await settle()
+        gone.cancel()  # its client leaves while its place comes up
+        b.answer("a", LOST)
+        await settle()
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        await settle()
+        assert b.entered == ["a", "c"]
+        b.answer("c", WON)
+        assert (await nxt) == WON
+
+    asyncio.run(run())
+
+
+def test_a_bad_quantity_is_not_counted_as_demand_in_flight():
+    async def run():
+        b = Batches()
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        send(room, "bad", quantity=-10**12)  # the batcher refuses it (bad_quantity)
+        await settle()
+        send(room, "a"), send(room, "b")
+        await settle()
+        assert b.entered == ["bad", "a"]  # a covers the one unit left: b waits
+        assert (room.rooms[ITEM].in_flight, room.rooms[ITEM].units) == (1, 1)
+
+    asyncio.run(run())
+
+
+def test_waiters_who_left_are_forgotten_and_an_idle_room_is_dropped():
+    async def run():
+        b = Batches(flash_wait_seconds=0.05)
+        room = WaitingRoom(b)
+        b.queues[ITEM].left = 1
+        first = send(room, "a")
+        await settle()
+        for who in "bc":
+            assert (await send(room, who))[1]["code"] == "queued"
+        assert room.rooms[ITEM].waiters == []  # nobody waits: those who left are forgotten
+        b.answer("a", WON)
+        assert (await first) == WON
+        assert ITEM not in room.rooms
 
     asyncio.run(run())

@@ -106,3 +106,13 @@ def test_the_page_speaks_chinese_when_the_browser_asks(h):
     assert '<html lang="zh-Hans">' in page.text
     assert "限时秒杀" in page.text
     assert "剩余 5 件" in page.text
+
+
+def test_made_up_item_ids_are_rate_limited_before_any_lookup(h):
+    m = f.merchant(h)
+    fs.event(h, m)
+    buyer = shopper(h, m)
+    page = buyer.get(f"/s/{m['slug']}/flash").text
+    assert _buy(buyer, m, "x" * 41, page).status_code == 404  # too long: never looked up
+    answers = [_buy(buyer, m, f"fsi_nope{n}", page).status_code for n in range(8)]
+    assert 429 in answers  # the shopper's rate holds whatever the id

@@ -28,9 +28,11 @@ class Settings(BaseSettings):
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     purge_interval_seconds: float = Field(default=600, gt=0)
     flash_ip_rate: float = Field(default=50, ge=0, description="Flash-sale buys per second "
-                                 "per client IP and process (bursts of twice that); 0 = off.")
+                                 "per client IP (bursts of twice that), for all processes "
+                                 "together through redis_url, else per process; 0 = off.")
     flash_shopper_rate: float = Field(default=2, ge=0, description="Flash-sale buys per "
-                                      "second per shopper token and process; 0 = off.")
+                                      "second per shopper token, shared as flash_ip_rate is; "
+                                      "0 = off.")
     redis_url: str | None = Field(default=None, description="Redis for state shared by the "
                                   "server processes (the flash-sale rate limits); without "
                                   "it, each process keeps its own.")

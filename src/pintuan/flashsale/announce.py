@@ -9,7 +9,7 @@ least once anyway) and schedules the same next timer.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pintuan.core import outbox, timers
 from pintuan.core.tx import Tx
@@ -17,10 +17,20 @@ from pintuan.flashsale import store
 from pintuan.flashsale.store import FlashEventRow, FlashItemRow, FlashSlotRow
 
 EDGE_TIMER = "flashsale.slot_edge"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _ref(event_id: str, at: datetime) -> str:
-    return f"{event_id}@{int(at.timestamp())}"
+    """The edge to the microsecond (``@seconds`` or ``@seconds.micros``), so an edge between
+    whole seconds is never taken for the one before it."""
+    since = at - EPOCH
+    seconds = since.days * 86400 + since.seconds
+    return f"{event_id}@{seconds}" + (f".{since.microseconds:06d}" if since.microseconds else "")
+
+
+def _edge(stamp: str) -> datetime:
+    seconds, _, micros = stamp.partition(".")
+    return EPOCH + timedelta(seconds=int(seconds), microseconds=int(micros or 0))
 
 
 def schedule_next(tx: Tx, event_id: str, slots: list[FlashSlotRow], after: datetime) -> None:
@@ -55,16 +65,16 @@ def slot_edge(tx: Tx, ref: str) -> None:
     """Timer handler: ``flash_sale.slot_started`` / ``flash_sale.slot_ended`` for the slots
     at this edge, with each item's counters."""
     event_id, _, stamp = ref.partition("@")
-    edge = datetime.fromtimestamp(int(stamp), UTC)
+    edge = _edge(stamp)
     event = store.get_event(tx, event_id)
     if event is None:
         return
     slots = store.slots(tx, event_id)
     items = store.items(tx, event_id)
     for s in slots:
-        if int(s.ends_at.timestamp()) == int(stamp):
+        if s.ends_at == edge:
             _emit(tx, event, "flash_sale.slot_ended", s, items)
     for s in slots:
-        if int(s.starts_at.timestamp()) == int(stamp):
+        if s.starts_at == edge:
             _emit(tx, event, "flash_sale.slot_started", s, items)
     schedule_next(tx, event_id, slots, edge)

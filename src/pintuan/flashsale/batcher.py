@@ -7,7 +7,8 @@ request is answered only after its batch has committed (the durable acknowledgem
 The sold-out flood is answered from memory: once a batch finds the quota empty, requests for
 that item are refused without touching storage for ``SOLD_OUT_TTL`` seconds; after that one
 cheap read decides whether a unit came back (an unpaid order expired or was cancelled in any
-process), so a returned unit is sold again within that time everywhere.
+process), so a returned unit is sold again within that time everywhere. A request with an
+Idempotency-Key is answered then by one read: its key's stored answer, else sold out.
 
 Refusals are counted by reason for the sale's report: those decided in a batch are stored in
 its transaction; those answered from memory are stored with the next batch or sold-out
@@ -31,6 +32,7 @@ from pintuan.core.errors import DomainError, NotFound, TooManyRequests, Validati
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.engine import SOLD_OUT, BatchResult, BuyRequest, Outcome, run_batch
 from pintuan.flashsale.hot_store import ItemFacts
+from pintuan.shoppers import service as shoppers
 
 T = TypeVar("T")
 log = logging.getLogger("pintuan.flashsale")
@@ -74,7 +76,7 @@ class Batcher:
         self.c = c
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="flash")
         self.queues: dict[str, _Queue] = {}
-        self.facts: dict[str, tuple[float, ItemFacts | None]] = {}
+        self.facts: dict[str, tuple[float, ItemFacts]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def _in_thread(self, fn: Callable[[], T]) -> T:
@@ -90,12 +92,11 @@ class Batcher:
         hit = self.facts.get(item_id)
         if hit is None or hit[0] < time.monotonic():
             found = await self._in_thread(lambda: self._read_facts(item_id))
+            if found is None:  # not cached: made-up ids must not grow memory
+                raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
             hit = (time.monotonic() + FACTS_TTL, found)
             self.facts[item_id] = hit
-        facts = hit[1]
-        if facts is None:
-            raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
-        return facts
+        return hit[1]
 
     def _remaining(self, item_id: str, refused: Counter[str]) -> int:
         """Units left; refusals answered from memory are stored on the way."""
@@ -109,7 +110,8 @@ class Batcher:
 
     async def _sold_out(self, item_id: str, q: _Queue) -> bool:
         """Known sold out in this process; re-checked in storage once the flag is stale.
-        (A keyed request skips this: it may be a retry whose first answer must replay.)"""
+        (A keyed request skips this: it may be a retry whose first answer must replay; see
+        ``_stored``.)"""
         if not q.sold_out_until:
             return False
         if q.sold_out_until > time.monotonic():
@@ -135,6 +137,11 @@ class Batcher:
                                        code="bad_quantity")
         elif buy.key is None and await self._sold_out(facts.item.id, q):
             refusal = SOLD_OUT
+        elif q.sold_out_until > time.monotonic():  # keyed: its stored answer, else sold out
+            stored = await self._in_thread(partial(self._stored, buy))
+            if stored is not None:
+                return stored
+            refusal = SOLD_OUT
         elif len(q.pending) >= self.c.settings.flash_queue_max:
             refusal = QUEUE_FULL
         if refusal is not None:
@@ -148,6 +155,18 @@ class Batcher:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
         return await fut
+
+    def _stored(self, buy: BuyRequest) -> Outcome | None:
+        """A keyed request's stored answer (one read, no batch), if its key has one."""
+        assert buy.key is not None
+        with self.c.db.read() as session:
+            tx = self.c.tx(session)
+            who = shoppers.authenticate_many(tx, token_hashes={buy.token_hash})
+            if buy.token_hash not in who:
+                return None
+            key = (f"{who[buy.token_hash][0]}:flashbuy", buy.key)
+            stored = hot_store.answers(tx, [key]).get(key)
+        return None if stored is None else replayed(stored, buy.fingerprint)
 
     def _commit(self, facts: ItemFacts, buys: list[BuyRequest],
                 refused: Counter[str]) -> BatchResult:
@@ -183,7 +202,8 @@ class Batcher:
                     log.exception("flash-sale batch failed")
                     q.refused.update(refused)
                     for _, fut in batch:
-                        fut.set_result(UNAVAILABLE)
+                        if not fut.done():  # cancelled: its client went away
+                            fut.set_result(UNAVAILABLE)
                     continue
                 q.left = result.left if result.left >= 0 else q.left
                 q.last = (time.monotonic(), len(batch))
@@ -191,7 +211,7 @@ class Batcher:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]
                 for i, (_, fut) in enumerate(batch):
-                    if i in result.outcomes:
+                    if i in result.outcomes and not fut.done():
                         fut.set_result(result.outcomes[i])
         finally:
             q.running = False

@@ -2,21 +2,25 @@
 
 With ``PINTUAN_REDIS_URL`` set, both token buckets of a request are taken in Redis by one
 script (one round trip, atomic, on Redis's clock), so N processes together allow the
-configured rate, not N times it. Keys hold a hash of the client IP and of the session token
-(never the token) and expire once a full bucket would have refilled.
+configured rate, not N times it. Keys hold a keyed hash (HMAC with the server secret) of the
+client IP and a hash of the session token (never either) and expire once a full bucket
+would have refilled.
 
 Redis is a protection, never the source of truth: what a shopper may buy (per-slot and
 per-event limits) is enforced in PostgreSQL in the batch, whatever Redis says or forgets.
 So when Redis is unreachable or slow (more than ``REDIS_TIMEOUT`` seconds), the request is
 not refused: it is checked against this process's own buckets (``gate.Buckets``, with N
 processes a client may then get up to N times the rate), Redis is left alone for
-``RETRY_AFTER`` seconds and then tried again. When Redis restarts empty (or is flushed),
+``RETRY_AFTER`` seconds and then tried again by one request (the others keep to this
+process's buckets until it answers). When Redis restarts empty (or is flushed),
 every bucket starts full again: each client gets one fresh burst, then the shared rate.
 Without ``PINTUAN_REDIS_URL``, the per-process buckets are all there is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from typing import Any
@@ -28,7 +32,6 @@ from redis.exceptions import RedisError
 
 from pintuan.core.errors import TooManyRequests
 from pintuan.core.settings import Settings
-from pintuan.core.signing import digest
 from pintuan.flashsale.gate import Buckets
 
 log = logging.getLogger("pintuan.flashsale")
@@ -69,6 +72,7 @@ class RateLimits:
         self.per_ip = Buckets(self.ip_rate, 2 * self.ip_rate)
         self.per_shopper = Buckets(self.shopper_rate, 2 * self.shopper_rate)
         self.url = settings.redis_url
+        self.secret = settings.secret_key.encode()
         self.redis: aioredis.Redis | None = None
         self.script: Any = None
         self.down_until = 0.0
@@ -86,9 +90,12 @@ class RateLimits:
         """Redis's verdict, or None when Redis cannot give one now."""
         if self.url is None or self.down_until > time.monotonic():
             return None
+        if self.down_until:  # this request probes; the others stay local until it answers
+            self.down_until = time.monotonic() + RETRY_AFTER
+        ip_key = hmac.new(self.secret, f"pintuan-flash-ip:{ip}".encode(), hashlib.sha256)
         try:
             verdict = await self._connect()(
-                keys=[PREFIX + "ip:" + digest(ip), PREFIX + "shopper:" + token_hash],
+                keys=[PREFIX + "ip:" + ip_key.hexdigest(), PREFIX + "shopper:" + token_hash],
                 args=[self.ip_rate, 2 * self.ip_rate, self.shopper_rate,
                       2 * self.shopper_rate])
         except (RedisError, OSError) as exc:

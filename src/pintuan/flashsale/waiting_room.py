@@ -21,8 +21,9 @@ processes is the order in which their batches take the item row's lock. A ticket
 its arrival time to whichever process the retry reaches (server clocks agree to
 milliseconds under NTP), so a returning shopper keeps the place everywhere. One global
 queue would need one sequencer per item on the hot path for every request; the per-process
-order is what the batching gives for free. (Idempotency-keyed waiters are never told sold
-out from memory: a retry must replay its first answer, which the batch reads.)
+order is what the batching gives for free. (Idempotency-keyed waiters go on to the batcher:
+a retry must replay its first answer, which the batcher reads, without a batch once the item
+is known sold out.)
 """
 
 from __future__ import annotations
@@ -124,6 +125,18 @@ class WaitingRoom:
                 and (left < 0 or room.units < left))
 
     def _pump(self, item_id: str, room: _Room) -> None:
+        self._admit_waiters(item_id, room)
+        self._tidy(item_id, room)
+
+    def _tidy(self, item_id: str, room: _Room) -> None:
+        """Nobody waiting: forget those who left; nobody in flight either: drop the room."""
+        if room.waiting():
+            return
+        room.waiters, room.head, room.gone = [], 0, 0
+        if room.in_flight == 0 and self.rooms.get(item_id) is room:
+            del self.rooms[item_id]
+
+    def _admit_waiters(self, item_id: str, room: _Room) -> None:
         """Admit waiters in order while the rule allows; all of them, told sold out, once
         the batches found the item sold out."""
         q = self.batcher.queues.get(item_id)
@@ -175,12 +188,11 @@ class WaitingRoom:
             ticket=self.ticket(facts.item.id, req.token_hash, arrival_ns),
             position=position, estimated_wait_seconds=wait,
             retry_after=min(wait, MAX_RETRY_AFTER))
-        q = self.batcher.queues.get(facts.item.id)
-        if q is not None:
-            q.refused[exc.code] += 1
-        return exc.status, exc.problem()
+        return exc.status, exc.problem()  # not a refusal: the shopper is still in line
 
     async def buy(self, facts: ItemFacts, req: BuyRequest, ticket: str | None) -> Outcome:
+        if not 1 <= req.quantity <= facts.event.per_order_limit:
+            return await self.batcher.buy(facts, req)  # refused there, counted nowhere here
         item_id = facts.item.id
         room = self.rooms.setdefault(item_id, _Room())
         if not room.waiting() and self._may_enter(item_id, room):
@@ -192,14 +204,14 @@ class WaitingRoom:
         w = _Waiter(arrival_ns, self.seq, req, asyncio.get_running_loop().create_future())
         bisect.insort(room.waiters, w, lo=room.head)
         self._pump(item_id, room)
-        answer = await self._wait(room, w)
+        answer = await self._wait(item_id, room, w)
         if answer is None:
             return await self._enter(facts, room, req, counted=True)
         if answer[0] == 0:
             return self._queued(facts, room, req, arrival_ns, answer[1]["ahead"])
         return answer
 
-    async def _wait(self, room: _Room, w: _Waiter) -> Outcome | None:
+    async def _wait(self, item_id: str, room: _Room, w: _Waiter) -> Outcome | None:
         """None once admitted (counted in flight), an answer, or (0, {"ahead": n}) when the
         wait ran out. A waiter whose client went away leaves no count behind."""
         try:
@@ -210,8 +222,10 @@ class WaitingRoom:
                     return w.fut.result()
                 if w.fut.result() is None:
                     room.in_flight, room.units = room.in_flight - 1, room.units - w.req.quantity
+                    self._pump(item_id, room)  # its place goes to the next in line
                 raise
             ahead = room.leave(w)
+            self._tidy(item_id, room)
             if isinstance(exc, TimeoutError):
                 return 0, {"ahead": ahead}
             raise

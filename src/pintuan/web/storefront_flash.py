@@ -90,14 +90,14 @@ async def buy(slug: str, item_id: str, p: PageDep) -> Response:
     room = buy_api.room_of(p.request)
     token_hash = digest(p.request.cookies.get(SHOPPER_COOKIE, ""))
     try:
-        facts = await room.batcher.item(item_id)
-        if facts.item.merchant_id != merchant.id:
-            raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
+        await buy_api.limits_of(p.request).check(
+            p.request.client.host if p.request.client is not None else "?", token_hash)
+        facts = await room.batcher.item(item_id) if len(item_id) <= 40 else None
+        if facts is None or facts.item.merchant_id != merchant.id:
+            raise NotFound(f"no flash-sale item {item_id[:40]}", code="item_not_found")
         if not f.ok:
             return render(p, "flash.html", status=422, error=f.errors["quantity"],
                           **_context(p, slug))
-        await buy_api.limits_of(p.request).check(
-            p.request.client.host if p.request.client is not None else "?", token_hash)
     except DomainError as exc:
         if exc.status == 404:
             raise
