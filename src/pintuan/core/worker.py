@@ -1,7 +1,8 @@
 """The worker: due timers, outbox dispatch, outbound deliveries and housekeeping.
 
 It runs as a thread inside ``pintuan serve`` by default, or alone as ``pintuan worker``;
-several may run at once against PostgreSQL (rows are claimed with SKIP LOCKED).
+several may run at once against PostgreSQL (timers and deliveries are claimed with SKIP
+LOCKED; one pass at a time dispatches the outbox, in event order).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import httpx
 from pintuan.core import delivery, idempotency, outbox, timers
 from pintuan.core.clock import Clock
 from pintuan.core.db import Database
-from pintuan.core.outbox import EventRow
+from pintuan.core.outbox import Event
 from pintuan.core.secretbox import SecretBox
 from pintuan.core.settings import Settings
 from pintuan.core.tx import Tx
@@ -26,7 +27,7 @@ log = logging.getLogger("pintuan.worker")
 
 BUSY_PASS = 100
 TRICKLE_WAIT = 0.25
-EventConsumer = Callable[[Tx, list[EventRow]], None]
+EventConsumer = Callable[[Tx, list[Event]], None]
 
 
 @dataclass
