@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pintuan.core import timers
+from pintuan.core import outbox, timers
 from pintuan.core.worker import EventConsumer
 from pintuan.creators import bonuses, commissions, referrals
 from pintuan.flashsale import announce
@@ -25,5 +25,10 @@ def timer_handlers() -> dict[str, timers.Handler]:
             announce.EDGE_TIMER: announce.slot_edge}
 
 
+CONSUMERS = ((commissions.consume, commissions.interest), (webhooks.dispatch, webhooks.interest))
+for _consume, _interest in CONSUMERS:
+    outbox.declare_interest(_interest)
+
+
 def consumers() -> list[EventConsumer]:
-    return [commissions.consume, webhooks.dispatch]
+    return [consume for consume, _ in CONSUMERS]

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import event, text
 
 from pintuan.core.signing import digest
+from pintuan.creators import store as creator_store
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.engine import BatchResult, BuyRequest, run_batch
 from pintuan.shoppers import store as shopper_store
+from pintuan.webhooks import store as webhook_store
 from tests import factories as f
 from tests.flashsale.helpers import event as flash_event
 
@@ -102,6 +104,9 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(h, monkeypatch):
     real = hot_store.driver_rows
     monkeypatch.setattr(hot_store, "driver_rows", counted)
     monkeypatch.setattr(shopper_store, "driver_rows", counted)
+    monkeypatch.setattr(creator_store, "driver_rows", counted)
+    monkeypatch.setattr(webhook_store, "driver_rows", counted)
+
     def executed(*args: Any) -> None:
         ran.append(args[2])
 
@@ -114,9 +119,17 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(h, monkeypatch):
             result = _batch(h, item_id, [BuyRequest(digest(t), 1, f"k-{t}", "fp")
                                          for t in batch], facts)
             assert {status for status, _ in result.outcomes.values()} == {201}
-            counts.append(len([s for s in ran if "SAVEPOINT" not in s]))
+            statements = [s for s in ran if "SAVEPOINT" not in s]
+            counts.append(len(statements))
+            # the attribution's and the subscriptions' looks come before the hot row is
+            # locked; nothing after it
+            hot = next(n for n, s in enumerate(statements) if "UPDATE flash_items" in s)
+            assert any("referral_bindings" in s for s in statements[:hot])
+            assert any("webhook_endpoints" in s for s in statements[:hot])
+            assert hot == len(statements) - 1
     finally:
         event.remove(engine, "before_cursor_execute", executed)
-    # sessions, idempotency keys, limits, the hot row's UPDATE with every INSERT, and the
-    # creator attribution's one look for shoppers a creator may have brought
-    assert counts == [5, 5]
+    # sessions, idempotency keys, limits, the creator attribution's one look for shoppers a
+    # creator may have brought, the webhook subscriptions, the hot row's UPDATE with every
+    # INSERT
+    assert counts == [6, 6]

@@ -44,6 +44,42 @@ def test_each_flash_order_emits_order_created_like_group_orders(h):
     assert {o["id"] for e in batch for o in e["data"]["orders"]} == set(ids)
 
 
+def test_a_flash_orders_created_event_is_queued_only_when_an_endpoint_wants_it(h):
+    """Every ``order.created`` is in the event log; a flash batch queues it for dispatch
+    only when an enabled endpoint of the merchant subscribes to it (or to everything)."""
+    m = f.merchant(h)
+    item = event(h, m, quota=10)["items"][0]["id"]
+
+    def endpoint(events: list[str]) -> str:
+        r = h.client.post("/v1/webhook-endpoints", headers=f.auth(m),
+                          json={"url": "https://hooks.example.com/in", "events": events})
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+    def order() -> str:
+        r = buy(h, f.shopper(h, m), item)
+        assert r.status_code == 201, r.text
+        h.drain()  # a queued event goes to the endpoints enabled when it is dispatched
+        return str(r.json()["id"])
+
+    nobody = order()
+    others = endpoint(["group.completed"])
+    not_subscribed = order()
+    endpoint(["order.created"])
+    wanted = order()
+    h.client.post(f"/v1/webhook-endpoints/{others}/disable", headers=f.auth(m))
+    endpoint(["*"])
+    everything = order()
+    logged = {e["id"]: e["data"]["order"]["id"] for e in _events(h, m, "order.created")}
+    assert {nobody, not_subscribed, wanted, everything} <= set(logged.values())
+    deliveries = h.client.get("/v1/webhook-deliveries", headers=f.auth(m),
+                              params={"limit": 100}).json()["data"]
+    sent = [logged[d["event_id"]] for d in deliveries if d["event_type"] == "order.created"]
+    # the order.created endpoint got the last two; the "*" endpoint only the last
+    assert sorted(sent) == sorted([wanted, everything, everything])
+    assert {d["event_type"] for d in deliveries} >= {"flash_sale.orders_created"}
+
+
 def test_a_referred_flash_order_is_attributed_and_earns_a_commission_once_paid(h):
     m = f.merchant(h)
     cr, link = _program(h, m)

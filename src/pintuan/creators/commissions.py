@@ -17,7 +17,7 @@ from pintuan.catalog import store as catalog
 from pintuan.core import outbox, timers
 from pintuan.core.errors import NotFound
 from pintuan.core.ids import new_id
-from pintuan.core.outbox import EventRow
+from pintuan.core.outbox import Event
 from pintuan.core.tx import Tx
 from pintuan.creators import fraud, ledger_store, store
 from pintuan.creators.ledger import Card, Commission, Part, Rate, RateKind, State, pick_card
@@ -44,7 +44,12 @@ def _emit(tx: Tx, row: CommissionRow, type: str, **extra: object) -> None:
                 data={"commission": commission_data(row), **extra})
 
 
-def consume(tx: Tx, events: list[EventRow]) -> None:
+def interest(_tx: Tx, _merchant_id: str) -> frozenset[str]:
+    """The outbox events ``consume`` reads, for every merchant."""
+    return ORDER_EVENTS
+
+
+def consume(tx: Tx, events: list[Event]) -> None:
     """Outbox consumer: bring each attributed order's commission up to date."""
     for event in events:
         if event.type in ORDER_EVENTS:

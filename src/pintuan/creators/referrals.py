@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from pintuan.core import outbox
 from pintuan.core.errors import NotFound, ValidationFailed
@@ -49,6 +48,7 @@ from pintuan.creators.store import (
     LinkRow,
     ProgramRow,
 )
+from pintuan.orders.service import AfterBulk, Buyers, Made
 from pintuan.orders.store import OrderRow
 from pintuan.shoppers import store as shoppers
 
@@ -182,21 +182,27 @@ def attribute_order(tx: Tx, order: OrderRow, context: Mapping[str, str]) -> None
                 data={"attribution": attribution_data(row)})
 
 
-def attribute_orders(tx: Tx, made: Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]
-                     ) -> None:
-    """Bulk form of ``attribute_order`` for orders made many at a time (a flash-sale batch;
-    each as its orders row's values): one query finds the shoppers a creator may have
-    brought (a click signed in, a binding); only their orders and those whose request carried
-    referral context are decided, each as ``attribute_order`` decides it."""
+def attribute_orders(tx: Tx, buyers: Buyers) -> AfterBulk | None:
+    """Bulk form of ``attribute_order`` for orders made many at a time (a flash-sale batch),
+    asked before they are written: one query finds the buyers a creator may have brought
+    (a click signed in, a binding); only their orders and those whose request carried
+    referral context will be decided, each as ``attribute_order`` decides it. None when no
+    buyer is one of them (the usual case: nothing to do after the orders are written)."""
     by_merchant: dict[str, set[str]] = {}
-    for values, _ in made:
-        by_merchant.setdefault(values["merchant_id"], set()).add(values["shopper_id"])
+    for merchant_id, shopper_id, _ in buyers:
+        by_merchant.setdefault(merchant_id, set()).add(shopper_id)
     since = tx.now() - MAX_WINDOW
     touched = {(m, s) for m, ids in by_merchant.items()
                for s in store.touched(tx, m, ids, since=since)}
-    for values, context in made:
-        if context or (values["merchant_id"], values["shopper_id"]) in touched:
-            attribute_order(tx, OrderRow(**values), context)
+    chosen = {(m, s) for m, s, context in buyers if context or (m, s) in touched}
+    if not chosen:
+        return None
+
+    def decide(tx: Tx, made: Made) -> None:
+        for values, context in made:
+            if (values["merchant_id"], values["shopper_id"]) in chosen:
+                attribute_order(tx, OrderRow(**values), context)
+    return decide
 
 
 def attribution_data(row: AttributionRow) -> dict[str, object]:

@@ -10,16 +10,18 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
    row and, when all were granted (always, until the quota runs out), inserts in bulk the
    orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
-   event per order (as every other order emits) and one ``flash_sale.orders_created`` event
+   event per order (as every other order emits; in the event log only, not queued for
+   dispatch, when no consumer wants it: no enabled webhook endpoint of the merchant
+   subscribes to it, read before this step) and one ``flash_sale.orders_created`` event
    listing them, and stores the keyed requests' answers;
 6. when fewer units remained, they go to the admitted in arrival order, the others give
    their limits back (and units none of them could use go back to the item), and the
    winners' rows and the answers are written then;
 7. ``flash_sale.sold_out`` is written when the batch took the last unit, and the
    ``orders.on_created`` listeners see the new orders with their requests' context
-   (creator attribution, in its bulk form). These run after the hot row's UPDATE, so its
-   lock is held through them until the COMMIT: one statement per batch when no buyer
-   was referred, more for each referred buyer.
+   (creator attribution, in its bulk form). They were asked before step 5 which buyers
+   concern them (one read, before the hot row is locked); only for those (referred
+   buyers) do they write after the hot row's UPDATE, holding its lock until the COMMIT.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pintuan.core import outbox
 from pintuan.core.errors import Conflict, DomainError, NotFound, Unauthorized
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
@@ -177,7 +180,7 @@ def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitte
 
 
 def _order_rows(facts: ItemFacts, slot_id: str, buy: Buy, now: datetime, hold: datetime,
-                new: NewOrders) -> dict[str, Any]:
+                new: NewOrders, queued: bool) -> dict[str, Any]:
     item, order_id = facts.item, new_id("ord")
     body = order_id.removeprefix("ord")  # the order's line and timer share its unique body
     total = item.sale_price_minor * buy.quantity
@@ -196,7 +199,7 @@ def _order_rows(facts: ItemFacts, slot_id: str, buy: Buy, now: datetime, hold: d
     new.timers.append({"id": "tmr" + body, "kind": HOLD_TIMER, "ref": order_id,
                        "due_at": hold, "attempts": 0})
     new.events.append({"id": "evt" + body, "merchant_id": item.merchant_id,
-                       "type": "order.created", "created_at": now, "dispatched": False,
+                       "type": "order.created", "created_at": now, "dispatched": not queued,
                        "data": {"order": {k: order[k] for k in ORDER_FIELDS}}})
     return {"id": order_id, "status": order["status"], "kind": "flashsale", "ref": item.id,
             "shopper_id": buy.shopper_id, "total_minor": total, "currency": item.currency,
@@ -224,23 +227,26 @@ def _sold_out_event(facts: ItemFacts, slot_id: str, now: datetime) -> dict[str, 
 
 
 def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], won: list[int],
-                result: BatchResult) -> NewOrders:
-    """The rows of the orders of ``won`` (and their answers, in ``result``)."""
+                result: BatchResult, queued: bool) -> NewOrders:
+    """The rows of the orders of ``won`` (and their answers, in ``result``); their
+    ``order.created`` events are queued for dispatch only if someone wants them."""
     now = tx.now()
     hold = now + timedelta(minutes=tx.settings.hold_minutes)
     new = NewOrders([], [], [], [], [])
     for i in won:
-        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new))
+        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new,
+                                               queued))
     if won:
         new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
     return new
 
 
 def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
-    """Usually three statements on PostgreSQL: the sessions, the limits, and the hot row's
-    UPDATE with the orders' INSERTs (written as if every admitted request wins, which holds
-    unless the quota runs out within the batch; then the rows are written once the winners
-    are known)."""
+    """Usually five statements on PostgreSQL: the sessions, the limits, which buyers a
+    creator may have brought (for attribution), who wants ``order.created`` events, and the
+    hot row's UPDATE with the orders' INSERTs (written as if every admitted request wins,
+    which holds unless the quota runs out within the batch; then the rows are written once
+    the winners are known)."""
     result = BatchResult()
     try:
         slot_id = live_slot([(s.id, Slot(s.starts_at, s.ends_at)) for s in facts.slots],
@@ -251,21 +257,24 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
     buys = _resolve(tx, facts, reqs, result)
     idx = _claim(tx, buys, _admit_candidates(buys, result), result)
     admitted = _admit(tx, facts, slot_id, buys, idx, result)
-    new = _new_orders(tx, facts, slot_id, buys, admitted, result)
+    after = orders.before_bulk(tx, [(facts.item.merchant_id, buys[i].shopper_id,
+                                     buys[i].context or {}) for i in admitted])
+    queued = bool(admitted) and outbox.wanted(tx, facts.item.merchant_id, "order.created")
+    new = _new_orders(tx, facts, slot_id, buys, admitted, result, queued)
     wanted = sum(buys[i].quantity for i in admitted)
     granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new,
                                                      _answers(buys, idx, result))
     won = admitted
     if granted < wanted:
         won = _short(tx, facts, slot_id, buys, admitted, granted, result)
-        new = _new_orders(tx, facts, slot_id, buys, won, result)
+        new = _new_orders(tx, facts, slot_id, buys, won, result, queued)
         hot_store.insert_orders(tx, new)
         hot_store.store_answers(tx, _answers(buys, idx, result))
     if won and result.left == 0:  # this batch took the last unit
         hot_store.insert_orders(tx, NewOrders([], [], [], [], [_sold_out_event(facts, slot_id,
                                                                               tx.now())]))
     orders.created_in_bulk(tx, [(row, buys[i].context or {})
-                                for row, i in zip(new.orders, won, strict=True)])
+                                for row, i in zip(new.orders, won, strict=True)], after)
     return result
 
 

@@ -53,7 +53,9 @@ def hooks_for(order: OrderRow) -> KindHooks | None:
 
 CreatedListener = Callable[[Tx, OrderRow, Mapping[str, str]], None]
 Made = Sequence[tuple[Mapping[str, Any], Mapping[str, str]]]  # (orders row values, context)
-BulkListener = Callable[[Tx, Made], None]
+Buyers = Sequence[tuple[str, str, Mapping[str, str]]]  # (merchant id, shopper id, context)
+AfterBulk = Callable[[Tx, Made], None]
+BulkListener = Callable[[Tx, Buyers], AfterBulk | None]
 _CREATED: list[tuple[CreatedListener, BulkListener | None]] = []
 
 
@@ -61,25 +63,44 @@ def on_created(listener: CreatedListener, *, bulk: BulkListener | None = None) -
     """Capabilities above orders (creator referrals) see every new order inside its
     transaction, with the context the ordering request passed through (a referral cookie, a
     code). A listener that raises a domain error refuses the order. ``bulk`` is its form for
-    the orders a hot path inserts many at a time (``created_in_bulk``); without one, the
+    the orders a hot path inserts many at a time (see ``before_bulk``); without one, the
     listener is called for each of them."""
     if all(known != listener for known, _ in _CREATED):
         _CREATED.append((listener, bulk))
 
 
-def created_in_bulk(tx: Tx, made: Made) -> None:
-    """Orders a hot path (the flash-sale batch) inserted itself, rows and ``order.created``
-    events included: the ``on_created`` listeners see them too, in the same transaction.
-    A bulk listener gets the rows' values (making thousands of ``OrderRow`` objects would
-    cost the batch more than its SQL); the others get an ``OrderRow`` per order."""
-    if not made:
-        return
+def before_bulk(tx: Tx, buyers: Buyers) -> list[AfterBulk]:
+    """A hot path (the flash-sale batch) is about to insert orders for these buyers itself,
+    rows and ``order.created`` events included. Each bulk listener reads what it needs now,
+    before the hot path locks its contended rows, and answers what it will do with the
+    orders once they are written (nothing, usually: most buyers were referred by nobody);
+    a listener without a bulk form will see each order. ``created_in_bulk`` runs the
+    answers."""
+    if not buyers:
+        return []
+    after: list[AfterBulk] = []
     for listener, bulk in _CREATED:
-        if bulk is not None:
-            bulk(tx, made)
-        else:
-            for values, context in made:
-                listener(tx, OrderRow(**values), context)
+        if bulk is None:
+            after.append(_each(listener))
+        elif (then := bulk(tx, buyers)) is not None:
+            after.append(then)
+    return after
+
+
+def _each(listener: CreatedListener) -> AfterBulk:
+    def each(tx: Tx, made: Made) -> None:
+        for values, context in made:
+            listener(tx, OrderRow(**values), context)
+    return each
+
+
+def created_in_bulk(tx: Tx, made: Made, after: Sequence[AfterBulk]) -> None:
+    """The orders a hot path inserted (the rows' values, since making thousands of
+    ``OrderRow`` objects would cost the batch more than its SQL), in the same transaction,
+    given to what ``before_bulk`` answered."""
+    if made:
+        for then in after:
+            then(tx, made)
 
 
 @dataclass(frozen=True)

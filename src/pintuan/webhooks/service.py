@@ -11,7 +11,7 @@ import orjson
 from pintuan.core import delivery
 from pintuan.core.errors import NotFound, ValidationFailed
 from pintuan.core.ids import new_id, new_token
-from pintuan.core.outbox import EventRow
+from pintuan.core.outbox import Event
 from pintuan.core.secretbox import SecretBox
 from pintuan.core.tx import Tx
 from pintuan.webhooks import store
@@ -77,7 +77,12 @@ def disable(tx: Tx, *, merchant_id: str, endpoint_id: str) -> EndpointRow:
     return row
 
 
-def dispatch(tx: Tx, events: list[EventRow]) -> None:
+def interest(tx: Tx, merchant_id: str) -> set[str]:
+    """The outbox events ``dispatch`` turns into deliveries for a merchant."""
+    return store.subscribed(tx, merchant_id)
+
+
+def dispatch(tx: Tx, events: list[Event]) -> None:
     """Outbox consumer: one delivery per event and subscribed endpoint."""
     endpoints = store.enabled_for(tx, {e.merchant_id for e in events}) if events else []
     for event in events:
