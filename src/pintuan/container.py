@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from pintuan.core.clock import Clock, SystemClock
-from pintuan.core.db import Database, make_engine
+from pintuan.core.db import Database
 from pintuan.core.settings import Settings
 from pintuan.core.tx import Tx
 from pintuan.core.worker import Worker
@@ -48,7 +48,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     from pintuan import wiring
 
     settings = ensure_secret_key(settings)
-    db = db or Database.from_engine(make_engine(settings.database_url))
+    db = db or Database.for_url(settings.database_url)
     clock = clock or SystemClock()
     http = http or httpx.Client(timeout=TIMEOUT)
     worker = Worker(db=db, clock=clock, settings=settings, http=http,

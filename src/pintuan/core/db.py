@@ -73,7 +73,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -101,15 +102,29 @@ class Database:
     engine: Engine
     writer: sessionmaker[Session]
     reader: sessionmaker[Session]
+    hot_writer: sessionmaker[Session]
 
     @classmethod
-    def from_engine(cls, engine: Engine) -> Database:
+    def from_engine(cls, engine: Engine, *, hot: Engine | None = None) -> Database:
+        """``hot``: an engine of its own for ``write_hot`` (default: ``engine``)."""
         reader_engine = engine.execution_options(**{READONLY: True})
+        writer = sessionmaker(engine, expire_on_commit=False)
         return cls(
             engine=engine,
-            writer=sessionmaker(engine, expire_on_commit=False),
+            writer=writer,
             reader=sessionmaker(reader_engine, expire_on_commit=False),
+            hot_writer=writer if hot is None else sessionmaker(hot, expire_on_commit=False),
         )
+
+    @classmethod
+    def for_url(cls, url: str) -> Database:
+        """The database at ``url``; on PostgreSQL the hot path gets a pool of its own whose
+        connections are not pinged before each use (see ``write_hot``)."""
+        engine = make_engine(url)
+        if engine.dialect.name != "postgresql":
+            return cls.from_engine(engine)
+        return cls.from_engine(engine, hot=make_engine(url, pool_pre_ping=False, pool_size=4,
+                                                       max_overflow=4))
 
     @classmethod
     def bound_to(cls, conn: Connection) -> Database:
@@ -117,7 +132,7 @@ class Database:
         factory = sessionmaker(
             bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
-        return cls(engine=conn.engine, writer=factory, reader=factory)
+        return cls(engine=conn.engine, writer=factory, reader=factory, hot_writer=factory)
 
     @property
     def dialect(self) -> str:
@@ -127,6 +142,16 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One writing unit of work: commits at the end, rolls back on any exception."""
         with self.writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_hot(self) -> Iterator[Session]:
+        """A writing unit of work for a hot path (the flash-sale batch), on its own pool when
+        built by ``for_url``: that pool does not ping a connection before each unit (a round
+        trip each time), so after the database restarts or drops the connection, one unit
+        fails (its caller answers "try again"), the pool is invalidated and the next unit
+        connects afresh."""
+        with self.hot_writer() as session, session.begin():
             yield session
 
     @contextmanager

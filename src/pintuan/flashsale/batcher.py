@@ -170,7 +170,7 @@ class Batcher:
 
     def _commit(self, facts: ItemFacts, buys: list[BuyRequest],
                 refused: Counter[str]) -> BatchResult:
-        with self.c.db.write() as session:
+        with self.c.db.write_hot() as session:
             tx = self.c.tx(session)
             result = run_batch(tx, facts, buys)
             refused = refused + Counter(str(body.get("code")) for status, body
