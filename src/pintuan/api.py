@@ -53,7 +53,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     buy_docs.install(app)
 
     @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     return app
