@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu import cpu_seconds  # noqa: E402
 from bench.flashsale import Server, new_item  # noqa: E402
-from tests.concurrency.crowd import brand, drop_database, make_database  # noqa: E402
+from tests.concurrency.crowd import brand  # noqa: E402
+from tests.databases import drop_database, make_database  # noqa: E402
 
 from pintuan import container as containers  # noqa: E402
 from pintuan.core.settings import Settings  # noqa: E402

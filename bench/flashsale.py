@@ -45,8 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the shopper and ledger helpers shared with the tests
 
 from bench.cpu import Probe  # noqa: E402
-from tests.concurrency.crowd import Brand, brand, drop_database, make_database  # noqa: E402
+from tests.concurrency.crowd import Brand, brand  # noqa: E402
 from tests.concurrency.flash_sale import query  # noqa: E402
+from tests.databases import drop_database, make_database  # noqa: E402
 
 LUA = ROOT / "bench" / "flash.lua"
 PGBENCH_SQL = """\\set sid random(1, 1000000000)

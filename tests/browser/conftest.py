@@ -4,7 +4,6 @@ pintuan server process on a fresh SQLite file seeded with the demo brand."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -24,8 +22,8 @@ from pintuan.groupbuy import deals
 from pintuan.groupbuy.deals import DealSpec
 from pintuan.groupbuy.model import Overflow
 from pintuan.web import sample
-from tests.concurrency.conftest import ADMIN_URL, Server, free_port
-from tests.conftest import PG_URL
+from tests.concurrency.conftest import Server, free_port
+from tests.databases import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -76,14 +74,8 @@ def _database(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterato
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'shop.db'}"
         return
-    name = f"pintuan_browser_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("postgres", "pintuan_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,18 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import psycopg
 import pytest
 
 from pintuan import container as containers
 from pintuan import migrate
 from pintuan.core.settings import Settings
 from pintuan.merchants import service as merchants
-from tests.conftest import PG_URL
-
-ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
+from tests.databases import drop_database, make_database
 
 
 def free_port() -> int:
@@ -61,10 +57,7 @@ class Server:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    name = f"pintuan_conc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    db_url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    db_url = make_database("postgres", "pintuan_conc")
     migrate.upgrade(db_url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -76,8 +69,7 @@ def server() -> Iterator[Server]:
         yield srv
     finally:
         srv.stop()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(db_url)
 
 
 def setup_deal(client: httpx.Client, admin: dict[str, str], *, code: str, stock: int,

@@ -11,14 +11,11 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
-import psycopg
 from sqlalchemy import insert
 
 from pintuan import container as containers
@@ -30,23 +27,7 @@ from pintuan.core.signing import digest
 from pintuan.merchants import service as merchants
 from pintuan.shoppers.service import TOKEN_PREFIX, hash_password
 from pintuan.shoppers.store import ShopperRow, ShopperSessionRow
-from tests.concurrency.conftest import ADMIN_URL, free_port
-from tests.conftest import PG_URL
-
-
-def make_database(backend: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp()}/flash.db"
-    name = f"pintuan_flash_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("postgresql"):
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+from tests.concurrency.conftest import free_port
 
 
 @dataclass

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.concurrency.crowd import Brand, Servers, brand, drop_database, make_database
+from tests.concurrency.crowd import Brand, Servers, brand
+from tests.databases import drop_database, make_database
 
 BUY = "/v1/me/flash-orders"
 

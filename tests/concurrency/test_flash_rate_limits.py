@@ -24,7 +24,7 @@ import pytest
 from pintuan import migrate
 from pintuan.shoppers.service import TOKEN_PREFIX
 from tests.concurrency.conftest import Server, free_port
-from tests.concurrency.crowd import drop_database, make_database
+from tests.databases import drop_database, make_database
 
 BUY = "/v1/me/flash-orders"
 _addresses = itertools.count()

@@ -7,8 +7,9 @@ from __future__ import annotations
 import httpx
 import psycopg
 
-from tests.concurrency.crowd import ADMIN_URL, Servers, brand, drop_database, make_database
+from tests.concurrency.crowd import Servers, brand
 from tests.concurrency.flash_sale import BUY, query, setup_sale
+from tests.databases import ADMIN_URL, drop_database, make_database
 
 
 def _buy(c: httpx.Client, token: str, item_id: str, key: str) -> httpx.Response:

@@ -15,8 +15,9 @@ from typing import Any
 
 import httpx
 
-from tests.concurrency.crowd import Servers, brand, drop_database, make_database
+from tests.concurrency.crowd import Servers, brand
 from tests.concurrency.flash_sale import BUY, ledgers, setup_sale
+from tests.databases import drop_database, make_database
 
 QUOTA, SHOPPERS = 200, 600
 

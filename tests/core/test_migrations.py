@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -15,9 +13,7 @@ from sqlalchemy import text
 
 from pintuan import migrate, models
 from pintuan.core.db import make_engine
-from tests.conftest import PG_URL
-
-ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
+from tests.databases import fresh_database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -25,14 +21,8 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"pintuan_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("postgres", "pintuan_mig") as url:
+        yield url
 
 
 def test_migrations_at_head_match_the_models(fresh_url):

@@ -4,13 +4,11 @@ every event to the consumers exactly once, in order; one pass at a time holds th
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -22,26 +20,18 @@ from pintuan.core.outbox import Event, EventRow
 from pintuan.core.settings import Settings
 from pintuan.core.tx import Tx
 from pintuan.core.worker import EventConsumer, Worker
-from tests.conftest import PG_URL
+from tests.databases import fresh_database
 
-ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
 EVENTS = 1300
 
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    name = f"pintuan_outbox_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    try:
+    with fresh_database("postgres", "pintuan_outbox") as url:
         migrate.upgrade(url)
         database = Database.for_url(url)
         yield database
         database.engine.dispose()
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _worker(db: Database, consumer: EventConsumer) -> Worker:

@@ -7,10 +7,8 @@ the other's work, so the commission ends held."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -24,11 +22,10 @@ from pintuan.core.outbox import EventRow
 from pintuan.core.settings import Settings
 from pintuan.creators import commissions
 from tests import factories as f
-from tests.conftest import PG_URL, Harness
+from tests.conftest import Harness
 from tests.creators import helpers as c
 from tests.creators.test_fraud_api import CARD, _commission, _program
-
-ADMIN_URL = PG_URL.rsplit("/", 1)[0] + "/postgres"
+from tests.databases import drop_database, make_database
 
 
 class Undrained(Harness):
@@ -42,10 +39,7 @@ class Undrained(Harness):
 
 @pytest.fixture
 def committed() -> Iterator[Undrained]:
-    name = f"pintuan_race_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    url = make_database("postgres", "pintuan_race")
     engine = make_engine(url)
     try:
         migrate.upgrade(url)
@@ -58,8 +52,7 @@ def committed() -> Iterator[Undrained]:
             yield Undrained(box, client, clock)
     finally:
         engine.dispose()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url)
 
 
 def _paid_event(h: Harness, order_id: str) -> EventRow:
