@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+from pintuan.flashsale.buy_api import MAX_BODY
 from tests import factories as f
 from tests.flashsale.helpers import buy, event, no_rate_limits, stock
 
@@ -92,6 +94,18 @@ def test_bad_buys_are_refused_and_create_nothing(h):
         r = h.client.post("/v1/me/flash-orders", headers=f.auth(s), content=body)
         assert (r.status_code, r.json()["code"]) == (422, code), body
     assert buy(h, s, item_id, quantity=0).json()["code"] == "bad_quantity"
+    padded = b'{"item_id": "' + item_id.encode() + b'"' + b" " * MAX_BODY + b"}"
+    r = h.client.post("/v1/me/flash-orders", headers=f.auth(s), content=padded)
+    assert (r.status_code, r.json()["code"]) == (413, "body_too_large")
+    assert r.headers["content-type"] == "application/problem+json"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
+        yield b'{"item_id": "' + item_id.encode() + b'"'
+        yield from (b" " * 1024 for _ in range(8))
+        yield b"}"
+
+    r = h.client.post("/v1/me/flash-orders", headers=f.auth(s), content=chunks())
+    assert (r.status_code, r.json()["code"]) == (413, "body_too_large")
     r = buy(h, s, item_id, key="x" * 256)
     assert r.json()["code"] == "bad_idempotency_key"
     assert h.client.get("/v1/me/orders", headers=f.auth(s)).json()["data"] == []

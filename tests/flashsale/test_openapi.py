@@ -14,7 +14,7 @@ def test_the_buy_is_in_openapi_with_its_body_answers_and_problems(h):
     buy_in = schema["components"]["schemas"]["FlashBuyIn"]
     assert buy_in["required"] == ["item_id"]
     assert set(buy_in["properties"]) == {"item_id", "quantity", "ref"}
-    assert set(op["responses"]) == {"201", "401", "404", "409", "422", "429", "503"}
+    assert set(op["responses"]) == {"201", "401", "404", "409", "413", "422", "429", "503"}
     assert "sold_out" in op["responses"]["409"]["description"]
     assert "shopper_limit_exceeded" in op["responses"]["409"]["description"]
     queued = op["responses"]["429"]["content"]["application/problem+json"]["schema"]

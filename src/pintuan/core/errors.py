@@ -57,6 +57,12 @@ class Forbidden(DomainError):
     title = "Forbidden"
 
 
+class TooLarge(DomainError):
+    status = 413
+    default_code = "body_too_large"
+    title = "Content too large"
+
+
 class TooManyRequests(DomainError):
     status = 429
     default_code = "rate_limited"

@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pintuan.core import idempotency
-from pintuan.core.errors import DomainError, Unauthorized, ValidationFailed
+from pintuan.core.errors import DomainError, TooLarge, Unauthorized, ValidationFailed
 from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
@@ -41,6 +41,7 @@ from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
 PATH = "/v1/me/flash-orders"
+MAX_BODY = 4096  # an item id, a quantity and a referral token take a few hundred bytes
 
 
 def room_of(request: Request) -> WaitingRoom:
@@ -69,6 +70,22 @@ def limits_of(request: Request) -> RateLimits:
         state.flash_limits = RateLimits(container(request).settings)
     found: RateLimits = state.flash_limits
     return found
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused (413) beyond ``MAX_BODY`` bytes before more of it is read: a crowd
+    endpoint must not buffer whatever a client chooses to send."""
+    declared = request.headers.get("content-length", "")
+    too_large = TooLarge(f"a buy's body is at most {MAX_BODY} bytes")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _parse(raw: bytes) -> tuple[str, int, str | None]:
@@ -105,7 +122,7 @@ async def buy(request: Request) -> Response:
         token_hash = digest(_token(request))
         await limits_of(request).check(
             request.client.host if request.client is not None else "?", token_hash)
-        raw = await request.body()
+        raw = await _body(request)
         item_id, quantity, ref = _parse(raw)
         key = request.headers.get("idempotency-key")
         if key is not None and not 1 <= len(key) <= 255:

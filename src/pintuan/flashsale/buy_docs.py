@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from pintuan.flashsale.buy_api import PATH
+from pintuan.flashsale.buy_api import MAX_BODY, PATH
 from pintuan.schemas import Request, Resource
 
 
@@ -93,6 +93,7 @@ def _operation() -> dict[str, Any]:
             "422": _problem("A bad body or key",
                             ["malformed_json", "invalid_request", "bad_quantity",
                              "bad_idempotency_key", "idempotency_key_reused"]),
+            "413": _problem(f"A body over {MAX_BODY} bytes", ["body_too_large"]),
             "429": _problem("Over a rate, or in line (``queued``, with a ticket, a position "
                             "and an estimated wait; ``Retry-After`` says when to come back)",
                             ["rate_limited_ip", "rate_limited_shopper", "queued",
