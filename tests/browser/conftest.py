@@ -63,7 +63,7 @@ def _seed(url: str, public_url: str, history_days: int) -> Site:
     if history_days:
         sample.seed(c, clock, merchant_id=made.merchant_id, sku_id=first.sku_id,
                     days=history_days)
-    c.db.engine.dispose()
+    c.db.dispose()
     return Site(url=public_url, slug=made.slug, demo_deal=made.deal_id, pair_deal=pair.id,
                 owner_email=made.staff_email, owner_password=made.staff_password)
 

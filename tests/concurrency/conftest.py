@@ -94,7 +94,7 @@ def merchant(server: Server, slug: str = "race-tea") -> tuple[str, dict[str, str
         tx = c.tx(session)
         m = merchants.create_merchant(tx, name="Race Tea", slug=slug)
         key = merchants.issue_key(tx, merchant_id=m.id, label="race")
-    c.db.engine.dispose()
+    c.db.dispose()
     return m.slug, {"Authorization": f"Bearer {key.secret}"}
 
 

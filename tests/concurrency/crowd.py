@@ -62,7 +62,7 @@ def brand(db_url: str, shoppers: int) -> Brand:
             out.tokens.append(token)
         session.execute(insert(table(ShopperRow)), people)
         session.execute(insert(table(ShopperSessionRow)), sessions)
-    c.db.engine.dispose()
+    c.db.dispose()
     return out
 
 

@@ -60,7 +60,7 @@ def test_shopper_and_family_paying_at_once_make_one_payment(server):
         tx = c.tx(session)
         m = merchants.create_merchant(tx, name="Family Tea", slug="family-tea")
         key = merchants.issue_key(tx, merchant_id=m.id, label="race")
-    c.db.engine.dispose()
+    c.db.dispose()
     admin = {"Authorization": f"Bearer {key.secret}"}
     with httpx.Client(base_url=server.url, timeout=30) as client:
         _, deal = setup_deal(client, admin, code="FAM-1", stock=50, team_size=2,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -31,7 +32,7 @@ def db() -> Iterator[Database]:
         migrate.upgrade(url)
         database = Database.for_url(url)
         yield database
-        database.engine.dispose()
+        database.dispose()
 
 
 def _worker(db: Database, consumer: EventConsumer) -> Worker:
@@ -92,3 +93,27 @@ def test_while_one_pass_holds_the_queue_another_finds_nothing(db):
     assert _worker(db, _ignore).dispatch_events() == 0
     _emit(db, 2)
     assert _worker(db, _ignore).dispatch_events() == 2
+
+
+def test_a_pass_racing_a_dispatcher_without_the_lock_rolls_back(db):
+    """A worker of an older version (row locks, no advisory lock) may hand out the same
+    events meanwhile: the pass that finds some already marked rolls back what it did."""
+    ids = sorted(_emit(db, 3))
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    handed: list[list[str]] = []
+
+    def racing(_tx: Tx, events: list[Event]) -> None:
+        handed.append([e.id for e in events])
+        with psycopg.connect(url, autocommit=True) as other:
+            other.execute("UPDATE events SET dispatched = true WHERE id = %s", (ids[0],))
+
+    with pytest.raises(RuntimeError, match="1 of 3 events were dispatched meanwhile"):
+        _worker(db, racing).dispatch_events()
+    again: list[list[str]] = []
+
+    def record(_tx: Tx, events: list[Event]) -> None:
+        again.append([e.id for e in events])
+
+    assert _worker(db, record).dispatch_events() == 2
+    assert handed == [ids]
+    assert again == [ids[1:]]

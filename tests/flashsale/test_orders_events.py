@@ -3,6 +3,9 @@ who referred the shopper is credited and earns a commission once the order is pa
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from pintuan.core.outbox import EventRow
 from tests import factories as f
 from tests.creators import helpers as c
 from tests.flashsale.helpers import buy, event
@@ -56,20 +59,26 @@ def test_a_flash_orders_created_event_is_queued_only_when_an_endpoint_wants_it(h
         assert r.status_code == 201, r.text
         return str(r.json()["id"])
 
-    def order() -> str:
+    def order(queued: bool) -> str:
         r = buy(h, f.shopper(h, m), item)
         assert r.status_code == 201, r.text
+        order_id = str(r.json()["id"])
+        with h.c.db.read() as session:  # before any dispatch: written queued or not
+            flags = [e.dispatched for e in session.scalars(
+                select(EventRow).where(EventRow.type == "order.created"))
+                if e.data["order"]["id"] == order_id]
+        assert flags == [not queued]
         h.drain()  # a queued event goes to the endpoints enabled when it is dispatched
-        return str(r.json()["id"])
+        return order_id
 
-    nobody = order()
+    nobody = order(queued=False)
     others = endpoint(["group.completed"])
-    not_subscribed = order()
+    not_subscribed = order(queued=False)
     endpoint(["order.created"])
-    wanted = order()
+    wanted = order(queued=True)
     h.client.post(f"/v1/webhook-endpoints/{others}/disable", headers=f.auth(m))
     endpoint(["*"])
-    everything = order()
+    everything = order(queued=True)
     logged = {e["id"]: e["data"]["order"]["id"] for e in _events(h, m, "order.created")}
     assert {nobody, not_subscribed, wanted, everything} <= set(logged.values())
     deliveries = h.client.get("/v1/webhook-deliveries", headers=f.auth(m),

@@ -103,6 +103,7 @@ class Database:
     writer: sessionmaker[Session]
     reader: sessionmaker[Session]
     hot_writer: sessionmaker[Session]
+    hot_engine: Engine | None = None
 
     @classmethod
     def from_engine(cls, engine: Engine, *, hot: Engine | None = None) -> Database:
@@ -114,6 +115,7 @@ class Database:
             writer=writer,
             reader=sessionmaker(reader_engine, expire_on_commit=False),
             hot_writer=writer if hot is None else sessionmaker(hot, expire_on_commit=False),
+            hot_engine=hot,
         )
 
     @classmethod
@@ -125,6 +127,12 @@ class Database:
             return cls.from_engine(engine)
         return cls.from_engine(engine, hot=make_engine(url, pool_pre_ping=False, pool_size=4,
                                                        max_overflow=4))
+
+    def dispose(self) -> None:
+        """Close every pooled connection (of the hot pool too)."""
+        self.engine.dispose()
+        if self.hot_engine is not None:
+            self.hot_engine.dispose()
 
     @classmethod
     def bound_to(cls, conn: Connection) -> Database:
@@ -148,9 +156,11 @@ class Database:
     def write_hot(self) -> Iterator[Session]:
         """A writing unit of work for a hot path (the flash-sale batch), on its own pool when
         built by ``for_url``: that pool does not ping a connection before each unit (a round
-        trip each time), so after the database restarts or drops the connection, one unit
-        fails (its caller answers "try again"), the pool is invalidated and the next unit
-        connects afresh."""
+        trip each time). After the database restarts or drops the connections, the units
+        then running on them fail (their callers answer "try again"; usually one flash-sale
+        batch), the failed rollback invalidates the pool, and the next units connect
+        afresh. A connection dropped silently (no reset reaches the server) surfaces the
+        same way once the socket reports it."""
         with self.hot_writer() as session, session.begin():
             yield session
 

@@ -26,7 +26,7 @@ class EventRow(Base):
     __tablename__ = "events"
     __table_args__ = (
         # only the queue: a dispatched event leaves this index (and its update adds no entry)
-        Index("ix_events_undispatched", "id", postgresql_where=text("NOT dispatched"),
+        Index("ix_events_queue", "id", postgresql_where=text("NOT dispatched"),
               sqlite_where=text("NOT dispatched")),
         Index("ix_events_merchant", "merchant_id", "id"),
     )
@@ -44,14 +44,18 @@ _INTERESTS: list[Interest] = []
 
 
 def declare_interest(interest: Interest) -> None:
-    """What a consumer of the outbox wants; every consumer the worker runs declares one."""
+    """What a consumer of the outbox wants; every consumer the worker runs declares one
+    (``wiring`` pairs them)."""
     if interest not in _INTERESTS:
         _INTERESTS.append(interest)
 
 
 def wanted(tx: Tx, merchant_id: str, type: str) -> bool:
-    """Whether any consumer wants events of this type of this merchant, as of this
-    transaction (an endpoint enabled after it began may miss what it writes)."""
+    """Whether any consumer wants events of this type of this merchant, as read now (an
+    endpoint enabled while the asking transaction runs may miss what it writes). With no
+    interest declared at all, everything is wanted."""
+    if not _INTERESTS:
+        return True
     return any("*" in types or type in types
                for types in (interest(tx, merchant_id) for interest in _INTERESTS))
 
@@ -81,7 +85,8 @@ _DISPATCHER_LOCK = 0x70696E7475616E  # "pintuan"
 _CLAIM_PG = """
 SELECT id, merchant_id, type, data, created_at FROM events WHERE NOT dispatched
 ORDER BY id LIMIT %(limit)s"""
-_MARK_PG = "UPDATE events SET dispatched = true WHERE id = ANY(%(ids)s)"
+_MARK_PG = """UPDATE events SET dispatched = true WHERE id = ANY(%(ids)s::text[])
+AND NOT dispatched RETURNING id"""
 
 
 def claim_undispatched(tx: Tx, limit: int = 500) -> list[Event]:
@@ -113,7 +118,10 @@ def mark_dispatched(tx: Tx, ids: list[str]) -> None:
     if not ids:
         return
     if tx.dialect == "postgresql":
-        driver_rows(tx.session, _MARK_PG, {"ids": ids})
+        marked = len(driver_rows(tx.session, _MARK_PG, {"ids": ids}))
+        if marked != len(ids):  # another dispatcher (an older version's, by row locks) won
+            raise RuntimeError(f"{len(ids) - marked} of {len(ids)} events were dispatched "
+                               "meanwhile by another worker; this pass is rolled back")
     else:
         tx.session.execute(update(EventRow).where(EventRow.id.in_(ids)).values(dispatched=True))
 

@@ -2,7 +2,7 @@
 
 It runs as a thread inside ``pintuan serve`` by default, or alone as ``pintuan worker``;
 several may run at once against PostgreSQL (timers and deliveries are claimed with SKIP
-LOCKED; one pass at a time dispatches the outbox, in event order).
+LOCKED; one pass at a time dispatches the outbox, so passes never overlap).
 """
 
 from __future__ import annotations

@@ -311,9 +311,9 @@ def touches(tx: Tx, merchant_id: str, *, shopper_id: str, visitor: str | None,
 
 _TOUCHED_PG = """
 SELECT shopper_id FROM referral_clicks
-WHERE merchant_id = %(m)s AND shopper_id = ANY(%(ids)s) AND at >= %(since)s
+WHERE merchant_id = %(m)s AND shopper_id = ANY(%(ids)s::text[]) AND at >= %(since)s
 UNION SELECT shopper_id FROM referral_bindings
-WHERE merchant_id = %(m)s AND shopper_id = ANY(%(ids)s)"""
+WHERE merchant_id = %(m)s AND shopper_id = ANY(%(ids)s::text[])"""
 
 
 def touched(tx: Tx, merchant_id: str, shopper_ids: Collection[str], *,

@@ -21,7 +21,8 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
    ``orders.on_created`` listeners see the new orders with their requests' context
    (creator attribution, in its bulk form). They were asked before step 5 which buyers
    concern them (one read, before the hot row is locked); only for those (referred
-   buyers) do they write after the hot row's UPDATE, holding its lock until the COMMIT.
+   buyers) do they write after the hot row's UPDATE, holding its lock until the COMMIT
+   (as do the sale's refusal counters, written by the caller when someone was refused).
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def _limits(tx: Tx, facts: ItemFacts, slot_id: str, wanted: list[tuple[str, int]
 def _admit(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
            result: BatchResult) -> list[int]:
     """Limits first (rows per shopper, nobody else waits on them), then the hot row, so its
-    lock is held only for one statement and the COMMIT."""
+    lock is held from the last statements of the batch to the COMMIT only."""
     ok = _limits(tx, facts, slot_id, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
     admitted = []
     for i in idx:
