@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from pintuan import __version__
 from pintuan.catalog import api as catalog
@@ -28,6 +29,19 @@ from pintuan.web import app as web
 from pintuan.webhooks import api as webhooks
 
 
+class App(FastAPI):
+    """The flash buy (``POST /v1/me/flash-orders``, the crowd's request) is answered before
+    the middleware stack and the router, by ``buy_api.front_door``; the route registered for
+    it documents it in the OpenAPI and answers its other methods."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if flashsale_buy.is_buy(scope):
+            scope["app"] = self
+            await flashsale_buy.front_door(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:
     start_worker = container.settings.run_worker if run_worker is None else run_worker
 
@@ -39,12 +53,11 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         if start_worker:
             container.worker.stop()
 
-    app = FastAPI(title="pintuan", version=__version__, lifespan=lifespan,
+    app = App(title="pintuan", version=__version__, lifespan=lifespan,
                   description="Self-hosted social commerce: group buying, flash sales, "
                   "creator programs. Money is in integer minor units.")
     app.state.container = container
     install_error_handlers(app)
-    app.add_middleware(flashsale_buy.FrontDoor)
     app.add_middleware(RejectNul)
     for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks, flashsale,
                    creators, creators_me, creator_payouts, creator_audience, creator_bonuses):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+from pintuan.flashsale import buy_api
 from pintuan.flashsale.buy_api import MAX_BODY
 from tests import factories as f
 from tests.flashsale.helpers import buy, event, no_rate_limits, stock
@@ -111,3 +112,24 @@ def test_bad_buys_are_refused_and_create_nothing(h):
     assert h.client.get("/v1/me/orders", headers=f.auth(s)).json()["data"] == []
     assert h.client.get(f"/v1/flash-sales/{ev['id']}",
                         headers=f.auth(other)).json()["code"] == "flash_sale_not_found"
+
+
+def test_the_buy_path_answers_other_methods_405_and_a_crash_500(h, monkeypatch, caplog):
+    """The buy is answered before the app's middleware and router: what they would do for
+    it (405 for another method, a logged 500 problem for an unexpected error) it does."""
+    m = f.merchant(h)
+    item_id = event(h, m)["items"][0]["id"]
+    s = f.shopper(h, m)
+    r = h.client.get("/v1/me/flash-orders", headers=f.auth(s))
+    assert (r.status_code, r.json()["code"], r.headers["allow"]) == (
+        405, "method_not_allowed", "POST")
+    assert r.headers["content-type"] == "application/problem+json"
+
+    def broken(_request):
+        raise RuntimeError("the waiting room went away")
+
+    monkeypatch.setattr(buy_api, "room_of", broken)
+    r = buy(h, s, item_id)
+    assert (r.status_code, r.json()["code"]) == (500, "internal_error")
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "the waiting room went away" in caplog.text

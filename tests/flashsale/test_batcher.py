@@ -11,6 +11,7 @@ import pytest
 
 from pintuan.core.errors import NotFound
 from pintuan.core.settings import Settings
+from pintuan.flashsale import batcher
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BatchResult, BuyRequest
 
@@ -78,5 +79,58 @@ def test_an_unknown_item_is_not_cached() -> None:
             with pytest.raises(NotFound):
                 await b.item(f"fsi_made_up_{n}")
         assert b.facts == {}
+
+    asyncio.run(run())
+
+
+class Sized(Held):
+    """Records the size of each batch; every request wins."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+
+    async def _in_thread(self, fn: Callable[[], Any]) -> Any:
+        await self.release.wait()
+        self.release.clear()
+        return fn()
+
+    def _commit(self, _facts: Any, buys: list[BuyRequest], _refused: Any) -> BatchResult:
+        self.sizes.append(len(buys))
+        return BatchResult(outcomes=dict.fromkeys(range(len(buys)), WON), left=10**6)
+
+
+def test_the_next_batch_waits_a_moment_for_the_shoppers_just_answered(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """10 in a batch while 6 wait: once the 10 are answered, the next batch waits (at most
+    ``LINGER``) until as many are pending as were in play (16), and carries them all; when
+    they do not come back, it leaves with whoever is there once ``LINGER`` has passed."""
+    linger = 0.5
+    monkeypatch.setattr(batcher, "LINGER", linger)
+
+    async def run() -> None:
+        b = Sized()
+        queue = b.queues.setdefault(ITEM, batcher._Queue())
+        buys = [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"a{n}", 1))) for n in range(10)]
+        await settle()
+        buys += [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"b{n}", 1))) for n in range(6)]
+        await settle()
+        b.release.set()
+        await asyncio.wait_for(asyncio.gather(*buys[:10]), 2)
+        buys += [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"c{n}", 1))) for n in range(4)]
+        await asyncio.sleep(linger / 5)
+        assert len(queue.pending) == 10  # as many as the last batch carried: not enough
+        buys += [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"d{n}", 1))) for n in range(6)]
+        await settle()
+        assert queue.pending == []  # 16: the batch left without waiting out LINGER
+        b.release.set()
+        await asyncio.wait_for(asyncio.gather(*buys), 2)
+        assert b.sizes == [10, 16]
+        started = asyncio.get_running_loop().time()
+        buys = [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"e{n}", 1))) for n in range(3)]
+        b.release.set()
+        await asyncio.wait_for(asyncio.gather(*buys), 2)
+        assert b.sizes == [10, 16, 3]
+        assert asyncio.get_running_loop().time() - started >= linger * 0.8
 
     asyncio.run(run())

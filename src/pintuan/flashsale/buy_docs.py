@@ -1,8 +1,8 @@
 """``POST /v1/me/flash-orders`` in /openapi.json.
 
-The buy is a plain Starlette route (``buy_api``: no Pydantic on the hot path), which FastAPI
-does not describe. These models exist only to describe it: the app's schema gets the path
-item built from them, and the handler never runs them.
+The buy is answered before the app's router (``buy_api.front_door``: no Pydantic on the hot
+path), so FastAPI does not describe it. These models exist only to describe it: the app's
+schema gets the path item built from them, and the handler never runs them.
 """
 
 from __future__ import annotations
