@@ -134,3 +134,26 @@ def test_the_next_batch_waits_a_moment_for_the_shoppers_just_answered(
         assert asyncio.get_running_loop().time() - started >= linger * 0.8
 
     asyncio.run(run())
+
+
+def test_the_crowd_that_opens_a_sale_costs_one_read_of_the_item() -> None:
+    async def run() -> None:
+        b = Held()
+        reads: list[str] = []
+
+        def read(item_id: str) -> Any:
+            reads.append(item_id)
+            return FACTS
+
+        b._read_facts = read  # type: ignore[method-assign]
+        b._in_thread = Batcher._in_thread.__get__(b)  # type: ignore[method-assign]
+        waiters = [asyncio.ensure_future(b.item(ITEM)) for _ in range(50)]
+        waiters[0].cancel()  # a shopper who leaves does not stop the others' read
+        answers = await asyncio.gather(*waiters[1:])
+        assert answers == [FACTS] * 49
+        assert reads == [ITEM]
+        assert await b.item(ITEM) is FACTS  # cached
+        assert reads == [ITEM]
+        assert b.reading == {}
+
+    asyncio.run(run())

@@ -8,7 +8,7 @@ queue for the file lock at the start instead of failing half-way; readers use a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -229,6 +229,14 @@ def updated_one(session: Session, stmt: Update) -> bool:
     """Run a guarded UPDATE; True when it changed exactly one row."""
     result = cast(CursorResult[Any], session.execute(stmt))
     return result.rowcount == 1
+
+
+def text_array(values: Collection[str]) -> str:
+    """``values`` as a PostgreSQL array literal, for a ``%(name)s::text[]`` parameter of
+    ``driver_rows``: psycopg dumps a Python list element by element in Python (~4 us each;
+    a flash batch sends hundreds), this is one join."""
+    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return '{"' + '","'.join(quoted) + '"}' if values else "{}"
 
 
 def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Index, String, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.clock import as_utc
-from pintuan.core.db import Base, driver_rows
+from pintuan.core.db import Base, driver_rows, text_array
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 
@@ -118,7 +118,7 @@ def mark_dispatched(tx: Tx, ids: list[str]) -> None:
     if not ids:
         return
     if tx.dialect == "postgresql":
-        marked = len(driver_rows(tx.session, _MARK_PG, {"ids": ids}))
+        marked = len(driver_rows(tx.session, _MARK_PG, {"ids": text_array(ids)}))
         if marked != len(ids):  # another dispatcher (an older version's, by row locks) won
             raise RuntimeError(f"{len(ids) - marked} of {len(ids)} events were dispatched "
                                "meanwhile by another worker; this pass is rolled back")

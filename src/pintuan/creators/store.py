@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, driver_rows, insert_ignore, table
+from pintuan.core.db import Base, driver_rows, insert_ignore, table, text_array
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
 from pintuan.payments.store import PaymentRow
@@ -324,7 +324,7 @@ def touched(tx: Tx, merchant_id: str, shopper_ids: Collection[str], *,
     number of shoppers."""
     if tx.dialect == "postgresql":
         rows = driver_rows(tx.session, _TOUCHED_PG,
-                           {"m": merchant_id, "ids": list(shopper_ids), "since": since})
+                           {"m": merchant_id, "ids": text_array(shopper_ids), "since": since})
         return {str(r[0]) for r in rows}
     clicked = select(ClickRow.shopper_id).where(
         ClickRow.merchant_id == merchant_id, ClickRow.shopper_id.in_(shopper_ids),

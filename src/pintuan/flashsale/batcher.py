@@ -87,6 +87,7 @@ class Batcher:
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="flash")
         self.queues: dict[str, _Queue] = {}
         self.facts: dict[str, tuple[float, ItemFacts]] = {}
+        self.reading: dict[str, asyncio.Future[ItemFacts | None]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def _in_thread(self, fn: Callable[[], T]) -> T:
@@ -98,15 +99,21 @@ class Batcher:
 
     async def item(self, item_id: str) -> ItemFacts:
         """The item's facts (cached: slots, prices and limits never change once set). Whether
-        the shopper may buy it (same merchant) is checked in the batch."""
+        the shopper may buy it (same merchant) is checked in the batch. The crowd that opens
+        a sale asks all at once: one read answers every request that arrives while it runs."""
         hit = self.facts.get(item_id)
-        if hit is None or hit[0] < time.monotonic():
-            found = await self._in_thread(lambda: self._read_facts(item_id))
-            if found is None:  # not cached: made-up ids must not grow memory
-                raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
-            hit = (time.monotonic() + FACTS_TTL, found)
-            self.facts[item_id] = hit
-        return hit[1]
+        if hit is not None and hit[0] >= time.monotonic():
+            return hit[1]
+        reading = self.reading.get(item_id)
+        if reading is None:
+            reading = asyncio.ensure_future(self._in_thread(partial(self._read_facts, item_id)))
+            self.reading[item_id] = reading
+            reading.add_done_callback(lambda _: self.reading.pop(item_id, None))
+        found = await asyncio.shield(reading)  # a waiter that leaves does not stop the read
+        if found is None:  # not cached: made-up ids must not grow memory
+            raise NotFound(f"no flash-sale item {item_id}", code="item_not_found")
+        self.facts[item_id] = (time.monotonic() + FACTS_TTL, found)
+        return found
 
     def _remaining(self, item_id: str, refused: Counter[str]) -> int:
         """Units left; refusals answered from memory are stored on the way."""

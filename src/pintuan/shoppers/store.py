@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, driver_rows
+from pintuan.core.db import Base, driver_rows, text_array
 from pintuan.core.tx import Tx
 
 
@@ -75,8 +75,9 @@ def live_sessions(tx: Tx, token_hashes: list[str],
     """(token hash, shopper id, merchant id) of the unexpired sessions among the hashes
     (a flash sale's batch: on PostgreSQL one prepared statement, the hashes as one array)."""
     if tx.dialect == "postgresql":
-        return [(r[0], r[1], r[2]) for r in driver_rows(tx.session, _LIVE_PG,
-                                                        {"hashes": token_hashes, "now": now})]
+        rows = driver_rows(tx.session, _LIVE_PG, {"hashes": text_array(token_hashes),
+                                                  "now": now})
+        return [(r[0], r[1], r[2]) for r in rows]
     t = ShopperSessionRow
     stmt = select(t.token_hash, t.shopper_id, t.merchant_id).where(
         t.token_hash.in_(token_hashes), t.expires_at > now)
