@@ -78,7 +78,7 @@ def main() -> None:
         batcher = Batcher(c)
         pid = None
         if args.backend == "postgres":
-            with c.db.read() as session:  # the pool's one connection, reused by every batch
+            with c.db.write_hot() as session:  # the hot pool's connection, reused by every batch
                 pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
         hashes = [digest(t) for t in b.tokens]
         out = measure(batcher, item_id, hashes, args.sizes, args.keyed, pid)
