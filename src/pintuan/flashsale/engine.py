@@ -180,32 +180,48 @@ def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitte
     return won
 
 
-def _order_rows(facts: ItemFacts, slot_id: str, buy: Buy, now: datetime, hold: datetime,
-                new: NewOrders, queued: bool) -> dict[str, Any]:
-    item, order_id = facts.item, new_id("ord")
-    body = order_id.removeprefix("ord")  # the order's line and timer share its unique body
-    total = item.sale_price_minor * buy.quantity
-    order = {"id": order_id, "merchant_id": item.merchant_id, "shopper_id": buy.shopper_id,
-             "kind": "flashsale", "ref": item.id, "status": OrderStatus.PENDING_PAYMENT.value,
-             "currency": item.currency, "total_minor": total, "captured_minor": 0,
-             "refunded_minor": 0, "hold_expires_at": hold, "created_at": now}
-    new.orders.append(order)
-    new.lines.append({"id": "oln" + body, "order_id": order_id, "merchant_id": item.merchant_id,
-                      "sku_id": item.sku_id, "stock_level_id": item.stock_level_id,
-                      "quantity": buy.quantity, "list_price_minor": item.list_price_minor,
-                      "unit_price_minor": item.sale_price_minor, "total_minor": total})
-    new.entries.append({"order_id": order_id, "item_id": item.id, "event_id": item.event_id,
-                        "slot_id": slot_id, "shopper_id": buy.shopper_id,
-                        "quantity": buy.quantity, "created_at": now})
-    new.timers.append({"id": "tmr" + body, "kind": HOLD_TIMER, "ref": order_id,
-                       "due_at": hold, "attempts": 0})
-    new.events.append({"id": "evt" + body, "merchant_id": item.merchant_id,
-                       "type": "order.created", "created_at": now, "dispatched": not queued,
-                       "data": {"order": {k: order[k] for k in ORDER_FIELDS}}})
-    return {"id": order_id, "status": order["status"], "kind": "flashsale", "ref": item.id,
-            "shopper_id": buy.shopper_id, "total_minor": total, "currency": item.currency,
-            "captured_minor": 0, "refunded_minor": 0, "item_id": item.id,
-            "quantity": buy.quantity, "slot_id": slot_id, "hold_expires_at": hold.isoformat()}
+class _Rows:
+    """The rows of a batch's orders: what every order of the batch shares is read from the
+    item once (ORM attributes cost a lookup each), each order adds its own few values."""
+
+    def __init__(self, facts: ItemFacts, slot_id: str, now: datetime, hold: datetime,
+                 queued: bool) -> None:
+        item = facts.item
+        self.unit = item.sale_price_minor
+        self.order = {"merchant_id": item.merchant_id, "kind": "flashsale", "ref": item.id,
+                      "status": OrderStatus.PENDING_PAYMENT.value, "currency": item.currency,
+                      "captured_minor": 0, "refunded_minor": 0, "hold_expires_at": hold,
+                      "created_at": now}
+        self.line = {"merchant_id": item.merchant_id, "sku_id": item.sku_id,
+                     "stock_level_id": item.stock_level_id,
+                     "list_price_minor": item.list_price_minor, "unit_price_minor": self.unit}
+        self.entry = {"item_id": item.id, "event_id": item.event_id, "slot_id": slot_id,
+                      "created_at": now}
+        self.timer = {"kind": HOLD_TIMER, "due_at": hold, "attempts": 0}
+        self.event = {"merchant_id": item.merchant_id, "type": "order.created",
+                      "created_at": now, "dispatched": not queued}
+        self.answer = {"status": OrderStatus.PENDING_PAYMENT.value, "kind": "flashsale",
+                       "ref": item.id, "currency": item.currency, "captured_minor": 0,
+                       "refunded_minor": 0, "item_id": item.id, "slot_id": slot_id,
+                       "hold_expires_at": hold.isoformat()}
+
+    def add(self, buy: Buy, new: NewOrders) -> dict[str, Any]:
+        """One order's rows, appended to ``new``; its answer."""
+        order_id = new_id("ord")
+        body = order_id.removeprefix("ord")  # the order's line and timer share its unique body
+        total = self.unit * buy.quantity
+        order = {**self.order, "id": order_id, "shopper_id": buy.shopper_id,
+                 "total_minor": total}
+        new.orders.append(order)
+        new.lines.append({**self.line, "id": "oln" + body, "order_id": order_id,
+                          "quantity": buy.quantity, "total_minor": total})
+        new.entries.append({**self.entry, "order_id": order_id, "shopper_id": buy.shopper_id,
+                            "quantity": buy.quantity})
+        new.timers.append({**self.timer, "id": "tmr" + body, "ref": order_id})
+        new.events.append({**self.event, "id": "evt" + body,
+                           "data": {"order": {k: order[k] for k in ORDER_FIELDS}}})
+        return {**self.answer, "id": order_id, "shopper_id": buy.shopper_id,
+                "total_minor": total, "quantity": buy.quantity}
 
 
 def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
@@ -234,9 +250,9 @@ def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], wo
     now = tx.now()
     hold = now + timedelta(minutes=tx.settings.hold_minutes)
     new = NewOrders([], [], [], [], [])
+    rows = _Rows(facts, slot_id, now, hold, queued)
     for i in won:
-        result.outcomes[i] = (201, _order_rows(facts, slot_id, buys[i], now, hold, new,
-                                               queued))
+        result.outcomes[i] = (201, rows.add(buys[i], new))
     if won:
         new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
     return new
