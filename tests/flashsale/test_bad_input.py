@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -133,3 +134,23 @@ def test_the_buy_path_answers_other_methods_405_and_a_crash_500(h, monkeypatch, 
     assert (r.status_code, r.json()["code"]) == (500, "internal_error")
     assert r.headers["content-type"] == "application/problem+json"
     assert "the waiting room went away" in caplog.text
+
+
+def test_a_client_gone_before_its_body_arrived_gets_nothing_and_logs_nothing(h, caplog):
+    s = f.shopper(h, f.merchant(h))
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    token = f.auth(s)["Authorization"].encode()
+    scope = {"type": "http", "method": "POST", "path": buy_api.PATH, "query_string": b"",
+             "headers": [(b"authorization", token), (b"content-length", b"40")],
+             "client": ("127.0.0.1", 5000), "app": h.client.app}
+    no_rate_limits(h)
+    asyncio.run(buy_api.front_door(scope, receive, send))
+    assert sent == []
+    assert "unhandled" not in caplog.text

@@ -17,7 +17,8 @@ from pintuan.flashsale.engine import BatchResult, BuyRequest
 
 ITEM = "fsi_1"
 FACTS: Any = SimpleNamespace(item=SimpleNamespace(id=ITEM),
-                             event=SimpleNamespace(per_order_limit=5))
+                             event=SimpleNamespace(per_order_limit=5),
+                             item_id=ITEM, per_order_limit=5)
 WON = (201, {"id": "ord"})
 
 

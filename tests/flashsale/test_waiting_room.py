@@ -15,7 +15,8 @@ from pintuan.flashsale.engine import SOLD_OUT, BuyRequest
 from pintuan.flashsale.waiting_room import WaitingRoom
 
 ITEM = "fsi_1"
-FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM), event=SimpleNamespace(per_order_limit=5))
+FACTS = SimpleNamespace(item=SimpleNamespace(id=ITEM), event=SimpleNamespace(per_order_limit=5),
+                        item_id=ITEM, per_order_limit=5)
 WON = (201, {"id": "ord"})
 LOST = (409, {"code": "shopper_limit_exceeded"})
 

@@ -146,13 +146,15 @@ class Batcher:
         return False
 
     async def buy(self, facts: ItemFacts, buy: BuyRequest) -> Outcome:
-        limit = facts.event.per_order_limit
-        q = self.queues.setdefault(facts.item.id, _Queue())
+        limit = facts.per_order_limit
+        q = self.queues.get(facts.item_id)
+        if q is None:
+            q = self.queues[facts.item_id] = _Queue()
         refusal: DomainError | None = None
         if not 1 <= buy.quantity <= limit:
             refusal = ValidationFailed(f"quantity must be 1-{limit} per order",
                                        code="bad_quantity")
-        elif buy.key is None and await self._sold_out(facts.item.id, q):
+        elif buy.key is None and await self._sold_out(facts.item_id, q):
             refusal = SOLD_OUT
         elif q.sold_out_until > time.monotonic():  # keyed: its stored answer, else sold out
             stored = await self._in_thread(partial(self._stored, buy))

@@ -27,7 +27,7 @@ import logging
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import Receive, Scope, Send
 
 from pintuan.core import idempotency
@@ -80,12 +80,17 @@ async def _body(request: Request) -> bytes:
     too_large = TooLarge(f"a buy's body is at most {MAX_BODY} bytes")
     if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
         raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks, size, more = [], 0, True
+    while more:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
             raise too_large
         chunks.append(chunk)
+        more = message.get("more_body", False)
     return b"".join(chunks)
 
 
@@ -166,14 +171,17 @@ async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
     each wrap the request and its ``send``, and the router walks every route; together many
     times what ``buy`` itself spends before its batch. What they give this path is done
     here: an unexpected error is logged and answered 500 ``internal_error``, another method
-    than POST 405; the body is capped (``MAX_BODY``); the path is this exact one (no NUL).
-    Not traced by FastAPI's OpenTelemetry integration."""
+    than POST 405, a client gone before its body arrived not at all; the body is capped
+    (``MAX_BODY``); the path is this exact one (no NUL). Not traced by FastAPI's
+    OpenTelemetry integration."""
     if scope["method"] != "POST":
         status, body = METHOD_NOT_ALLOWED
         await _answer(send, status, dict(body))
         return
     try:
         status, body = await buy(Request(scope, receive, send))
+    except ClientDisconnect:
+        return  # nobody to answer; nothing was decided
     except Exception:
         log.exception("unhandled error in a flash buy")
         status, body = INTERNAL_ERROR[0], dict(INTERNAL_ERROR[1])

@@ -7,7 +7,7 @@ constant: one guarded UPDATE of the item row, one upsert per limit scope, bulk I
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -41,11 +41,18 @@ def _dialect_insert(tx: Tx) -> Any:
 
 @dataclass(frozen=True)
 class ItemFacts:
-    """What the buy path needs to know about an item, read once and cached."""
+    """What the buy path needs to know about an item, read once and cached (with plain
+    copies of what every request reads: an ORM attribute costs a lookup each time)."""
 
     item: FlashItemRow
     event: FlashEventRow
     slots: list[FlashSlotRow]
+    item_id: str = field(init=False)
+    per_order_limit: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item_id", self.item.id)
+        object.__setattr__(self, "per_order_limit", self.event.per_order_limit)
 
 
 def item_facts(tx: Tx, item_id: str) -> ItemFacts | None:

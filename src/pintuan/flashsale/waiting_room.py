@@ -167,7 +167,7 @@ class WaitingRoom:
         finally:
             room.in_flight, room.units = room.in_flight - 1, room.units - req.quantity
             self._measure(room)
-            self._pump(facts.item.id, room)
+            self._pump(facts.item_id, room)
 
     def _measure(self, room: _Room) -> None:
         now = time.monotonic()
@@ -185,16 +185,18 @@ class WaitingRoom:
         exc = TooManyRequests(
             "many shoppers are buying this item; you are in line: send the buy again with "
             "your ticket in the Flash-Ticket header to keep your place", code="queued",
-            ticket=self.ticket(facts.item.id, req.token_hash, arrival_ns),
+            ticket=self.ticket(facts.item_id, req.token_hash, arrival_ns),
             position=position, estimated_wait_seconds=wait,
             retry_after=min(wait, MAX_RETRY_AFTER))
         return exc.status, exc.problem()  # not a refusal: the shopper is still in line
 
     async def buy(self, facts: ItemFacts, req: BuyRequest, ticket: str | None) -> Outcome:
-        if not 1 <= req.quantity <= facts.event.per_order_limit:
+        if not 1 <= req.quantity <= facts.per_order_limit:
             return await self.batcher.buy(facts, req)  # refused there, counted nowhere here
-        item_id = facts.item.id
-        room = self.rooms.setdefault(item_id, _Room())
+        item_id = facts.item_id
+        room = self.rooms.get(item_id)
+        if room is None:
+            room = self.rooms[item_id] = _Room()
         if not room.waiting() and self._may_enter(item_id, room):
             return await self._enter(facts, room, req, counted=False)
         arrival_ns = self.arrival(item_id, req.token_hash, ticket)
