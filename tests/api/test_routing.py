@@ -1,0 +1,83 @@
+"""``RouteIndex`` picks the route the router's walk over every route would have picked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.routing import BaseRoute, Match
+
+from pintuan import container as containers
+from pintuan.api import App, create_app
+from pintuan.core.settings import Settings
+from pintuan.routing import RouteIndex
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture(scope="module")
+def app() -> App:
+    c = containers.build(Settings(database_url="sqlite://", secret_key="s", run_worker=False))
+    made = create_app(c, run_worker=False)
+    assert isinstance(made, App)
+    return made
+
+
+def _walk(routes: list[BaseRoute], scope: dict[str, object]) -> tuple[Match, BaseRoute | None]:
+    """What Starlette's router does: the first full match, else the first partial one."""
+    partial = None
+    for route in routes:
+        match, _ = route.matches(dict(scope))
+        if match == Match.FULL:
+            return match, route
+        if match == Match.PARTIAL and partial is None:
+            partial = route
+    return (Match.NONE, None) if partial is None else (Match.PARTIAL, partial)
+
+
+def _indexed(index: RouteIndex, scope: dict[str, object]) -> tuple[Match, BaseRoute | None]:
+    match, child = index.matches(dict(scope))
+    return match, child.get("pintuan.route")
+
+
+def _same(app: App, path: str, root_path: str = "") -> None:
+    assert app.index is not None
+    for method in METHODS:
+        scope = {"type": "http", "method": method, "path": root_path + path,
+                 "root_path": root_path, "query_string": b"", "headers": []}
+        assert _indexed(app.index, scope) == _walk(app.routes, scope), (method, path)
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}:]+:path\}", "a/b", re.sub(r"\{[^}:]+\}", "x1", path))
+
+
+def test_every_route_is_found_where_the_walk_finds_it(app: App) -> None:
+    assert app.index is not None
+    assert app.router.routes == [app.index]
+    paths = {_concrete(r.path) for r in app.routes if hasattr(r, "path")}
+    assert len(paths) > 100
+    for path in sorted(paths):
+        for variant in (path, path + "/", path.rsplit("/", 1)[0] or "/", path + "/extra"):
+            _same(app, variant)
+            _same(app, variant, root_path="/behind-proxy")
+
+
+def test_the_schema_still_lists_every_route(app: App) -> None:
+    assert app.index is not None
+    assert app.routes == app.index.routes
+    assert "/v1/deals" in app.openapi()["paths"]
+
+
+def _segments(app: App) -> list[str]:
+    found = {s for r in app.routes for s in getattr(r, "path", "").split("/")}
+    return [*sorted(s for s in found if "{" not in s), "x1", "", "%00", "V1"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_any_path_picks_the_route_the_walk_picks(app: App, data: st.DataObject) -> None:
+    parts = data.draw(st.lists(st.sampled_from(_segments(app)), min_size=1, max_size=5))
+    _same(app, "/" + "/".join(parts))
