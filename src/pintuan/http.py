@@ -38,8 +38,14 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     keeps a router as one route that, for every request reaching it, walks all of its routes
     with per-candidate bookkeeping, once to match and again to handle: behind 25 included
     routers, a request to ``/healthz`` spent ~700 us of CPU in routing. A route made by an
-    ``APIRouter`` already carries the router's prefix, tags and schema flag; this app uses
-    nothing ``include_router`` would add (prefixes, dependencies or overrides at include)."""
+    ``APIRouter`` already carries the router's prefix, tags and schema flag. What
+    ``include_router`` would add, this app does not use, and a router that needs it is
+    refused here: router-wide dependencies, responses or callbacks, startup and shutdown
+    handlers. (FastAPI's ``app.dependency_overrides`` do not reach these routes: pintuan's
+    dependencies come from its ``Container``, which tests build as they need.)"""
+    if router.dependencies or router.responses or router.callbacks or router.on_startup \
+            or router.on_shutdown:
+        raise ValueError("add_routes takes routers without router-wide settings")
     app.router.routes.extend(router.routes)
 
 

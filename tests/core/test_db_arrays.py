@@ -7,14 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pintuan.core.db import text_array
-from tests.conftest import PG_URL
+from tests.databases import ADMIN_URL
 
 AWKWARD = ["", "NULL", "null", "a,b", "{x}", 'say "hi"', "back\\slash", "\\\"", " pad ",
            "中文", "shp_01JABC"]
 
 
 def _round_trip(values: list[str]) -> list[str]:
-    with psycopg.connect(PG_URL) as conn:
+    with psycopg.connect(ADMIN_URL) as conn:
         row = conn.execute("SELECT %(a)s::text[]", {"a": text_array(values)}).fetchone()
     assert row is not None
     return list(row[0])

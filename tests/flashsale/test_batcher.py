@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -106,8 +108,7 @@ def test_the_next_batch_waits_a_moment_for_the_shoppers_just_answered(
     """10 in a batch while 6 wait: once the 10 are answered, the next batch waits (at most
     ``LINGER``) until as many are pending as were in play (16), and carries them all; when
     they do not come back, it leaves with whoever is there once ``LINGER`` has passed."""
-    linger = 0.5
-    monkeypatch.setattr(batcher, "LINGER", linger)
+    monkeypatch.setattr(batcher, "LINGER", 5.0)  # far longer than any stall of the loop
 
     async def run() -> None:
         b = Sized()
@@ -119,7 +120,7 @@ def test_the_next_batch_waits_a_moment_for_the_shoppers_just_answered(
         b.release.set()
         await asyncio.wait_for(asyncio.gather(*buys[:10]), 2)
         buys += [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"c{n}", 1))) for n in range(4)]
-        await asyncio.sleep(linger / 5)
+        await asyncio.sleep(0.05)
         assert len(queue.pending) == 10  # as many as the last batch carried: not enough
         buys += [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"d{n}", 1))) for n in range(6)]
         await settle()
@@ -127,12 +128,33 @@ def test_the_next_batch_waits_a_moment_for_the_shoppers_just_answered(
         b.release.set()
         await asyncio.wait_for(asyncio.gather(*buys), 2)
         assert b.sizes == [10, 16]
-        started = asyncio.get_running_loop().time()
+        ended = queue.last[0]
+        monkeypatch.setattr(batcher, "LINGER", 0.2)
         buys = [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"e{n}", 1))) for n in range(3)]
         b.release.set()
         await asyncio.wait_for(asyncio.gather(*buys), 2)
         assert b.sizes == [10, 16, 3]
-        assert asyncio.get_running_loop().time() - started >= linger * 0.8
+        assert time.monotonic() - ended >= 0.19  # nobody came back: it waited out LINGER
+
+    asyncio.run(run())
+
+
+def test_the_wait_is_for_at_most_a_full_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """25 in play, batches of at most 10: the second batch is full at once, so it leaves
+    without waiting for the first one's shoppers."""
+    monkeypatch.setattr(batcher, "LINGER", 5.0)
+    monkeypatch.setattr(batcher, "MAX_BATCH", 10)
+
+    async def run() -> None:
+        b = Sized()
+        queue = b.queues.setdefault(ITEM, batcher._Queue())
+        buys = [asyncio.ensure_future(b.buy(FACTS, BuyRequest(f"a{n}", 1))) for n in range(25)]
+        await settle()
+        assert len(queue.pending) == 15
+        b.release.set()
+        await asyncio.wait_for(asyncio.gather(*buys[:10]), 2)
+        await settle()
+        assert len(queue.pending) == 5
 
     asyncio.run(run())
 
@@ -141,20 +163,49 @@ def test_the_crowd_that_opens_a_sale_costs_one_read_of_the_item() -> None:
     async def run() -> None:
         b = Held()
         reads: list[str] = []
+        release = threading.Event()
 
         def read(item_id: str) -> Any:
             reads.append(item_id)
+            release.wait(5)
             return FACTS
 
         b._read_facts = read  # type: ignore[method-assign]
         b._in_thread = Batcher._in_thread.__get__(b)  # type: ignore[method-assign]
-        waiters = [asyncio.ensure_future(b.item(ITEM)) for _ in range(50)]
-        waiters[0].cancel()  # a shopper who leaves does not stop the others' read
-        answers = await asyncio.gather(*waiters[1:])
-        assert answers == [FACTS] * 49
+        first = asyncio.ensure_future(b.item(ITEM))
+        await settle()  # the first request has started the read
+        others = [asyncio.ensure_future(b.item(ITEM)) for _ in range(49)]
+        await settle()
+        first.cancel()  # and its shopper leaves while the read runs
+        await settle()
+        release.set()
+        assert await asyncio.wait_for(asyncio.gather(*others), 5) == [FACTS] * 49
         assert reads == [ITEM]
         assert await b.item(ITEM) is FACTS  # cached
         assert reads == [ITEM]
         assert b.reading == {}
+
+    asyncio.run(run())
+
+
+def test_a_failed_read_of_the_item_reaches_every_waiter_and_is_not_kept() -> None:
+    async def run() -> None:
+        b = Held()
+        reads: list[int] = []
+
+        def read(_item_id: str) -> Any:
+            reads.append(1)
+            if len(reads) == 1:
+                raise RuntimeError("the database went away")
+            return FACTS
+
+        b._read_facts = read  # type: ignore[method-assign]
+        b._in_thread = Batcher._in_thread.__get__(b)  # type: ignore[method-assign]
+        answers = await asyncio.gather(*(b.item(ITEM) for _ in range(5)),
+                                       return_exceptions=True)
+        assert all(isinstance(a, RuntimeError) for a in answers)
+        assert (reads, b.facts, b.reading) == ([1], {}, {})
+        assert await b.item(ITEM) is FACTS
+        assert len(reads) == 2
 
     asyncio.run(run())

@@ -227,7 +227,7 @@ class Batcher:
                             fut.set_result(UNAVAILABLE)
                     continue
                 q.left = result.left if result.left >= 0 else q.left
-                q.last = (time.monotonic(), len(batch) + len(q.pending))
+                q.last = (time.monotonic(), min(len(batch) + len(q.pending), MAX_BATCH))
                 if result.left == 0:
                     q.sold_out_until = time.monotonic() + SOLD_OUT_TTL
                 q.pending[:0] = [batch[i] for i in result.deferred]

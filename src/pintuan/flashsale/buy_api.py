@@ -1,4 +1,4 @@
-"""``POST /v1/me/flash-orders``: the hot path, a plain Starlette endpoint.
+"""``POST /v1/me/flash-orders``: the hot path, answered before the app's router.
 
 No Pydantic and no dependency injection per request: the body is two fields parsed with
 orjson, and the request joins its item's batch, which also resolves the shopper's session
@@ -27,6 +27,7 @@ import logging
 from typing import Any
 
 import orjson
+from starlette._utils import get_route_path
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import Receive, Scope, Send
 
@@ -40,7 +41,7 @@ from pintuan.flashsale.waiting_room import WaitingRoom
 from pintuan.http import container, order_context
 from pintuan.shoppers.service import TOKEN_PREFIX
 
-log = logging.getLogger("pintuan.flashsale")
+log = logging.getLogger("pintuan.http")  # as the app's handler of unexpected errors
 PATH = "/v1/me/flash-orders"
 MAX_BODY = 4096  # an item id, a quantity and a referral token take a few hundred bytes
 
@@ -154,7 +155,7 @@ async def buy(request: Request) -> tuple[int, dict[str, Any]]:
 
 
 def is_buy(scope: Scope) -> bool:
-    return bool(scope["type"] == "http" and scope["path"] == PATH)
+    return scope["type"] == "http" and get_route_path(scope) == PATH
 
 
 METHOD_NOT_ALLOWED = (405, {"type": "https://pintuan.dev/problems/method_not_allowed",
@@ -183,6 +184,6 @@ async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
     except ClientDisconnect:
         return  # nobody to answer; nothing was decided
     except Exception:
-        log.exception("unhandled error in a flash buy")
+        log.exception("unhandled error")
         status, body = INTERNAL_ERROR[0], dict(INTERNAL_ERROR[1])
     await _answer(send, status, body)
