@@ -1,4 +1,4 @@
-"""The buy, a plain Starlette route, is described in /openapi.json like the others."""
+"""The buy, answered before the app's router, is described in /openapi.json like the others."""
 
 from __future__ import annotations
 
