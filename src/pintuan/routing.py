@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.telemetry._api import _route_selected
 from starlette._utils import get_route_path
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route
@@ -82,6 +83,10 @@ class RouteIndex(BaseRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         route: BaseRoute = scope.pop(_CHOSEN)
+        # FastAPI's native telemetry names a request's span by the route the router picked,
+        # which is this index: name it by the route the index picked (FastAPI is pinned)
+        _route_selected(scope=scope, path=getattr(route, "path_format", None),
+                        mount=isinstance(route, Mount))
         await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.telemetry._api import _RequestTelemetry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Match
@@ -95,3 +97,21 @@ def _segments(app: App) -> list[str]:
 def test_any_path_picks_the_route_the_walk_picks(app: App, data: st.DataObject) -> None:
     parts = data.draw(st.lists(st.sampled_from(_segments(app)), min_size=1, max_size=5))
     _same(app, "/" + "/".join(parts))
+
+
+def test_telemetry_names_the_route_the_index_picked(app: App) -> None:
+    """With FastAPI's OpenTelemetry on, a request's span is named by its route."""
+    seen = _RequestTelemetry(span=None, span_method="GET")
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/v1/deals/deal_x", "root_path": "",
+             "query_string": b"", "headers": [], "app": app, "fastapi.telemetry": seen}
+    asyncio.run(app(scope, receive, send))
+    assert seen.route == "/v1/deals/{deal_id}"
+    assert sent[0]["status"] == 401  # the route ran: it wants a merchant's key
