@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from fastapi.telemetry._api import _RequestTelemetry
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from pintuan import container as containers
 from pintuan.api import App, create_app
@@ -115,3 +115,10 @@ def test_telemetry_names_the_route_the_index_picked(app: App) -> None:
     asyncio.run(app(scope, receive, send))
     assert seen.route == "/v1/deals/{deal_id}"
     assert sent[0]["status"] == 401  # the route ran: it wants a merchant's key
+
+
+def test_urls_are_built_through_the_index(app: App) -> None:
+    assert app.url_path_for("healthz") == "/healthz"
+    assert app.url_path_for("static", path="app.css") == "/static/app.css"
+    with pytest.raises(NoMatchFound):
+        app.url_path_for("no_such_route")
