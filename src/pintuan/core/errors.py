@@ -57,6 +57,18 @@ class Forbidden(DomainError):
     title = "Forbidden"
 
 
+class MethodNotAllowed(DomainError):
+    status = 405
+    default_code = "method_not_allowed"
+    title = "Method not allowed"
+
+
+class InternalError(DomainError):
+    status = 500
+    default_code = "internal_error"
+    title = "Internal error"
+
+
 class TooLarge(DomainError):
     status = 413
     default_code = "body_too_large"

@@ -32,7 +32,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import Receive, Scope, Send
 
 from pintuan.core import idempotency
-from pintuan.core.errors import DomainError, TooLarge, Unauthorized, ValidationFailed
+from pintuan.core.errors import (
+    DomainError,
+    InternalError,
+    MethodNotAllowed,
+    TooLarge,
+    Unauthorized,
+    ValidationFailed,
+)
 from pintuan.core.signing import digest
 from pintuan.flashsale.batcher import Batcher
 from pintuan.flashsale.engine import BuyRequest
@@ -158,12 +165,8 @@ def is_buy(scope: Scope) -> bool:
     return scope["type"] == "http" and get_route_path(scope) == PATH
 
 
-METHOD_NOT_ALLOWED = (405, {"type": "https://pintuan.dev/problems/method_not_allowed",
-                            "title": "Method Not Allowed", "status": 405,
-                            "detail": "Method Not Allowed", "code": "method_not_allowed"})
-INTERNAL_ERROR = (500, {"type": "https://pintuan.dev/problems/internal_error",
-                        "title": "Internal error", "status": 500,
-                        "detail": "something went wrong", "code": "internal_error"})
+METHOD_NOT_ALLOWED = MethodNotAllowed("send the buy with POST")
+INTERNAL_ERROR = InternalError("something went wrong")
 
 
 async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
@@ -176,8 +179,7 @@ async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
     (``MAX_BODY``); the path is this exact one (no NUL). Not traced by FastAPI's
     OpenTelemetry integration."""
     if scope["method"] != "POST":
-        status, body = METHOD_NOT_ALLOWED
-        await _answer(send, status, dict(body))
+        await _answer(send, METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.problem())
         return
     try:
         status, body = await buy(Request(scope, receive, send))
@@ -185,5 +187,5 @@ async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
         return  # nobody to answer; nothing was decided
     except Exception:
         log.exception("unhandled error")
-        status, body = INTERNAL_ERROR[0], dict(INTERNAL_ERROR[1])
+        status, body = INTERNAL_ERROR.status, INTERNAL_ERROR.problem()
     await _answer(send, status, body)

@@ -200,10 +200,8 @@ class _Rows:
         self.timer = {"kind": HOLD_TIMER, "due_at": hold, "attempts": 0}
         self.event = {"merchant_id": item.merchant_id, "type": "order.created",
                       "created_at": now, "dispatched": not queued}
-        self.answer = {"status": OrderStatus.PENDING_PAYMENT.value, "kind": "flashsale",
-                       "ref": item.id, "currency": item.currency, "captured_minor": 0,
-                       "refunded_minor": 0, "item_id": item.id, "slot_id": slot_id,
-                       "hold_expires_at": hold.isoformat()}
+        self.answer = {"item_id": item.id, "slot_id": slot_id,
+                       "hold_expires_at": hold.isoformat()}  # besides the order's fields
 
     def add(self, buy: Buy, new: NewOrders) -> dict[str, Any]:
         """One order's rows, appended to ``new``; its answer."""
@@ -218,10 +216,9 @@ class _Rows:
         new.entries.append({**self.entry, "order_id": order_id, "shopper_id": buy.shopper_id,
                             "quantity": buy.quantity})
         new.timers.append({**self.timer, "id": "tmr" + body, "ref": order_id})
-        new.events.append({**self.event, "id": "evt" + body,
-                           "data": {"order": {k: order[k] for k in ORDER_FIELDS}}})
-        return {**self.answer, "id": order_id, "shopper_id": buy.shopper_id,
-                "total_minor": total, "quantity": buy.quantity}
+        fields = {k: order[k] for k in ORDER_FIELDS}
+        new.events.append({**self.event, "id": "evt" + body, "data": {"order": fields}})
+        return {**fields, **self.answer, "quantity": buy.quantity}
 
 
 def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
