@@ -7,6 +7,7 @@ batch.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -66,14 +67,21 @@ def test_the_quota_runs_out_within_a_batch_in_arrival_order(h):
                                          "k0")])
     assert [(st, body["id"]) for _, st, body in stored.values()] == [
         (201, result.outcomes[0][1]["id"])]
-    # the losers' units are given back to their limits
-    assert sorted(_usage(h, ev["slots"][0]["id"]).values()) == [0, 0, 2, 2]
+    # the losers' units are given back to their limits (one slot: counted in the event's)
+    assert _usage(h, ev["slots"][0]["id"]) == {}
     assert sorted(_usage(h, ev["id"]).values()) == [0, 0, 2, 2]
+
+
+def _two_slots(h: Any) -> list[dict[str, str]]:
+    start = h.clock.now()
+    return [{"starts_at": (start + timedelta(hours=i)).isoformat(),
+             "ends_at": (start + timedelta(hours=i, minutes=30)).isoformat()} for i in (0, 1)]
 
 
 def test_a_batch_admits_only_shoppers_within_both_limits(h):
     m = f.merchant(h)
-    ev = flash_event(h, m, quota=50, per_order_limit=2, per_slot_limit=2, per_event_limit=3)
+    ev = flash_event(h, m, quota=50, slots=_two_slots(h), per_order_limit=2,
+                     per_slot_limit=2, per_event_limit=3)
     item_id = ev["items"][0]["id"]
     first, second, third = (digest(t) for t in _tokens(h, m, 3))
     assert _batch(h, item_id, [BuyRequest(first, 2)]).outcomes[0][0] == 201
@@ -86,6 +94,25 @@ def test_a_batch_admits_only_shoppers_within_both_limits(h):
     expected = [1, 2, 2]
     assert sorted(_usage(h, ev["slots"][0]["id"]).values()) == expected
     assert sorted(_usage(h, ev["id"]).values()) == expected
+
+
+@pytest.mark.parametrize(("slots", "per_slot", "per_event"), [(1, 2, 3), (2, 2, 2)])
+def test_when_the_slot_limit_cannot_refuse_a_buyer_has_one_usage_row(h, slots, per_slot,
+                                                                    per_event):
+    m = f.merchant(h)
+    schedule = _two_slots(h)[:slots]
+    ev = flash_event(h, m, quota=50, slots=schedule, per_order_limit=2,
+                     per_slot_limit=per_slot, per_event_limit=per_event)
+    item_id = ev["items"][0]["id"]
+    first, second = (digest(t) for t in _tokens(h, m, 2))
+    result = _batch(h, item_id, [BuyRequest(first, 2), BuyRequest(second, 1)])
+    assert [result.outcomes[i][0] for i in range(2)] == [201, 201]
+    result = _batch(h, item_id, [BuyRequest(first, 1), BuyRequest(second, 1)])
+    # the slot's limit (2) still binds: the first is refused, the second reaches it
+    assert result.outcomes[0][1]["code"] == "shopper_limit_exceeded"
+    assert result.outcomes[1][0] == 201
+    assert _usage(h, ev["slots"][0]["id"]) == {}
+    assert sorted(_usage(h, ev["id"]).values()) == [2, 2]
 
 
 @pytest.mark.parametrize("backend", ["postgres"])

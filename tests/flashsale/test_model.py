@@ -16,6 +16,7 @@ from pintuan.flashsale.model import (
     check_slots,
     countdown,
     daily_slots,
+    limit_scopes,
     live_slot,
     per_second,
     prior_lowest,
@@ -89,3 +90,27 @@ def test_per_second_counts_every_event_once_in_its_second(millis):
     series = per_second(times)
     assert sum(n for _, n in series) == len(times)
     assert [at for at, _ in series] == sorted({t.replace(microsecond=0) for t in times})
+
+
+@given(st.integers(1, 3), st.integers(1, 5), st.integers(0, 4),
+       st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), max_size=12))
+def test_the_scopes_counted_refuse_exactly_what_both_limits_would(slots, per_slot, extra, buys):
+    """Buys (slot, units) in slot order, each admitted or refused: counted against the scopes
+    ``limit_scopes`` names, the same answers as against the slot's and the event's limits."""
+    per_event = per_slot + extra
+    full: dict[str, int] = {}
+    fewer: dict[str, int] = {}
+    for slot, units in sorted((min(s, slots - 1), u) for s, u in buys):
+        both = [(f"slot{slot}", per_slot), ("event", per_event)]
+        named = limit_scopes(slot_id=f"slot{slot}", event_id="event", slots=slots,
+                             per_slot=per_slot, per_event=per_event)
+        answers = []
+        for scopes, usage in ((both, full), (named, fewer)):
+            ok = all(usage.get(scope, 0) + units <= limit for scope, limit in scopes)
+            if ok:
+                for scope, _ in scopes:
+                    usage[scope] = usage.get(scope, 0) + units
+            answers.append(ok)
+        assert answers[0] == answers[1]
+    if slots == 1 or extra == 0:
+        assert set(fewer) <= {"event"}

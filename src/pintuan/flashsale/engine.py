@@ -5,8 +5,9 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 2. the shoppers' session tokens are resolved in one SELECT (a flash crowd is mostly shoppers
    never seen before, so a per-request lookup would cost a round trip each);
 3. Idempotency-Keys are claimed (a key already owned elsewhere is answered by replay);
-4. one statement counts the units against the per-slot and the per-event limits; those
-   under only one of them give those units back;
+4. one statement counts the units against the per-slot and the per-event limits (only the
+   event's when the slot's cannot refuse anyone: ``model.limit_scopes``); those under only
+   one of them give those units back;
 5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
    row and, when all were granted (always, until the quota runs out), inserts in bulk the
    orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
@@ -38,7 +39,7 @@ from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 from pintuan.flashsale import hot_store
 from pintuan.flashsale.hot_store import ItemFacts, Key, NewOrders
-from pintuan.flashsale.model import Slot, live_slot, take_in_order
+from pintuan.flashsale.model import Slot, limit_scopes, live_slot, take_in_order
 from pintuan.orders import service as orders
 from pintuan.orders.model import OrderStatus
 from pintuan.orders.service import HOLD_TIMER, ORDER_FIELDS
@@ -133,23 +134,27 @@ def _claim(tx: Tx, buys: dict[int, Buy], idx: list[int], result: BatchResult) ->
     return out
 
 
-def _limits(tx: Tx, facts: ItemFacts, slot_id: str, wanted: list[tuple[str, int]]) -> set[str]:
-    """Count the units against the per-slot and per-event limits at once; who passed both
-    (those who passed only one get those units back)."""
+def _scopes(facts: ItemFacts, slot_id: str) -> list[tuple[str, int]]:
     event = facts.event
-    passed = hot_store.add_usage(tx, [(slot_id, event.per_slot_limit),
-                                      (event.id, event.per_event_limit)], wanted)
-    ok = passed[0] & passed[1]
-    for scope, got in zip((slot_id, event.id), passed, strict=True):
+    return limit_scopes(slot_id=slot_id, event_id=event.id, slots=len(facts.slots),
+                        per_slot=event.per_slot_limit, per_event=event.per_event_limit)
+
+
+def _limits(tx: Tx, scopes: list[tuple[str, int]], wanted: list[tuple[str, int]]) -> set[str]:
+    """Count the units against every limit at once; who passed them all (those who passed
+    only some get those units back)."""
+    passed = hot_store.add_usage(tx, scopes, wanted)
+    ok = set.intersection(*passed)
+    for (scope, _), got in zip(scopes, passed, strict=True):
         hot_store.undo_usage(tx, scope, [w for w in wanted if w[0] in got and w[0] not in ok])
     return ok
 
 
-def _admit(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: list[int],
+def _admit(tx: Tx, scopes: list[tuple[str, int]], buys: dict[int, Buy], idx: list[int],
            result: BatchResult) -> list[int]:
     """Limits first (rows per shopper, nobody else waits on them), then the hot row, so its
     lock is held from the last statements of the batch to the COMMIT only."""
-    ok = _limits(tx, facts, slot_id, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
+    ok = _limits(tx, scopes, [(buys[i].shopper_id, buys[i].quantity) for i in idx])
     admitted = []
     for i in idx:
         if buys[i].shopper_id in ok:
@@ -159,8 +164,8 @@ def _admit(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], idx: li
     return admitted
 
 
-def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitted: list[int],
-           granted: int, result: BatchResult) -> list[int]:
+def _short(tx: Tx, facts: ItemFacts, scopes: list[tuple[str, int]], buys: dict[int, Buy],
+           admitted: list[int], granted: int, result: BatchResult) -> list[int]:
     """The quota ran out within this batch: the units granted go to the admitted requests
     in arrival order; those left without one give their limits back, and units none of
     them could use go back to the item."""
@@ -171,8 +176,8 @@ def _short(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], admitte
         result.outcomes[i] = (SOLD_OUT.status, SOLD_OUT.problem())
     if lost:
         given = [(buys[i].shopper_id, buys[i].quantity) for i in lost]
-        hot_store.undo_usage(tx, slot_id, given)
-        hot_store.undo_usage(tx, facts.event.id, given)
+        for scope, _ in scopes:
+            hot_store.undo_usage(tx, scope, given)
     unused = granted - sum(quantities[:k])
     if unused:
         hot_store.give_units(tx, facts.item.id, unused)
@@ -270,7 +275,8 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
         return result
     buys = _resolve(tx, facts, reqs, result)
     idx = _claim(tx, buys, _admit_candidates(buys, result), result)
-    admitted = _admit(tx, facts, slot_id, buys, idx, result)
+    scopes = _scopes(facts, slot_id)
+    admitted = _admit(tx, scopes, buys, idx, result)
     after = orders.before_bulk(tx, [(facts.item.merchant_id, buys[i].shopper_id,
                                      buys[i].context or {}) for i in admitted])
     queued = bool(admitted) and outbox.wanted(tx, facts.item.merchant_id, "order.created")
@@ -280,7 +286,7 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
                                                      _answers(buys, idx, result))
     won = admitted
     if granted < wanted:
-        won = _short(tx, facts, slot_id, buys, admitted, granted, result)
+        won = _short(tx, facts, scopes, buys, admitted, granted, result)
         new = _new_orders(tx, facts, slot_id, buys, won, result, queued)
         hot_store.insert_orders(tx, new)
         hot_store.store_answers(tx, _answers(buys, idx, result))

@@ -31,6 +31,7 @@ class FlashsaleHooks:
     def on_cancelled(self, tx: Tx, order: OrderRow) -> None:
         entry = store.flash_order(tx, order.id)
         assert entry is not None
+        # both scopes: one the buy was not counted in (``model.limit_scopes``) has no row
         store.return_usage(tx, scopes=[entry.slot_id, entry.event_id],
                            shopper_id=entry.shopper_id, units=entry.quantity)
         to_stock = store.give_back(tx, item_id=entry.item_id, units=entry.quantity)

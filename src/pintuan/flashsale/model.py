@@ -85,6 +85,17 @@ class Limits:
                                    code="bad_quantity")
 
 
+def limit_scopes(*, slot_id: str, event_id: str, slots: int, per_slot: int,
+                 per_event: int) -> list[tuple[str, int]]:
+    """The (scope, limit) pairs a buy in ``slot_id`` counts against: the slot's and the
+    event's; only the event's, at the slot's limit, when the slot's could never refuse what
+    that admits: with one slot (its usage is the event's) or with equal limits (the event's
+    usage is at least the slot's). A buyer then has one usage row instead of two."""
+    if slots == 1 or per_slot >= per_event:
+        return [(event_id, per_slot)]
+    return [(slot_id, per_slot), (event_id, per_event)]
+
+
 def prior_lowest(history: Sequence[tuple[datetime, int]], *, current: int, before: datetime,
                  days: int) -> int:
     """The lowest list price in effect at any moment of the ``days`` before ``before``.
