@@ -6,7 +6,7 @@ from pintuan.core import outbox, timers
 from pintuan.core.worker import EventConsumer
 from pintuan.creators import bonuses, commissions, referrals
 from pintuan.flashsale import announce
-from pintuan.flashsale import lifecycle as _flash_hooks  # noqa: F401  (registers the order kind)
+from pintuan.flashsale import lifecycle as flash_orders
 from pintuan.flashsale import service as flashsale
 from pintuan.groupbuy import lifecycle
 from pintuan.orders import service as orders
@@ -22,7 +22,8 @@ def timer_handlers() -> dict[str, timers.Handler]:
     return {orders.HOLD_TIMER: orders.expire_hold, lifecycle.DEADLINE_TIMER: lifecycle.settle,
             commissions.PAYABLE_TIMER: commissions.make_payable,
             bonuses.SETTLE_TIMER: bonuses.settle, flashsale.END_TIMER: flashsale.end_event,
-            announce.EDGE_TIMER: announce.slot_edge}
+            announce.EDGE_TIMER: announce.slot_edge,
+            flash_orders.HOLD_TIMER: flash_orders.expire_batch}
 
 
 CONSUMERS = ((commissions.consume, commissions.interest), (webhooks.dispatch, webhooks.interest))

@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 
 from pintuan.core.signing import digest
 from pintuan.creators import store as creator_store
-from pintuan.flashsale import hot_store
+from pintuan.flashsale import hot_store, lifecycle
 from pintuan.flashsale.engine import BatchResult, BuyRequest, run_batch
 from pintuan.shoppers import store as shopper_store
 from pintuan.webhooks import store as webhook_store
@@ -160,3 +160,45 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(h, monkeypatch):
     # creator may have brought, the webhook subscriptions, the hot row's UPDATE with every
     # INSERT
     assert counts == [6, 6]
+
+
+def _count(h: Any, sql: str, **params: Any) -> int:
+    with h.c.db.read() as session:
+        return int(session.execute(text(sql), params).scalar_one())
+
+
+def test_a_batch_has_one_hold_and_its_unpaid_orders_expire_together(h):
+    m = f.merchant(h)
+    ev = flash_event(h, m, quota=10)
+    item_id = ev["items"][0]["id"]
+    shoppers = [f.shopper(h, m) for _ in range(4)]
+    reqs = [BuyRequest(digest(s["auth"].removeprefix("Bearer ")), 1) for s in shoppers]
+    made = [body for _, body in _batch(h, item_id, reqs).outcomes.values()]
+    assert _count(h, "SELECT count(*) FROM timers WHERE kind = 'flash_sale.hold'") == 1
+    assert _count(h, "SELECT count(*) FROM timers WHERE kind = 'order.hold'") == 0
+    f.pay(h, shoppers[0], made[0]["id"])
+    r = h.client.post(f"/v1/me/orders/{made[1]['id']}/cancel", headers=f.auth(shoppers[1]))
+    assert r.status_code == 200, r.text
+    h.advance(minutes=h.c.settings.hold_minutes + 1)
+    statuses = [h.client.get(f"/v1/me/orders/{o['id']}", headers=f.auth(s)).json()
+                for o, s in zip(made, shoppers, strict=True)]
+    assert [(o["status"], o.get("cancel_reason")) for o in statuses][1:] == [
+        ("cancelled", "cancelled_by_shopper"), ("cancelled", "hold_expired"),
+        ("cancelled", "hold_expired")]
+    assert statuses[0]["status"] != "cancelled"
+    assert _count(h, "SELECT taken FROM flash_items WHERE id = :i", i=item_id) == 1
+    assert sorted(_usage(h, ev["id"]).values()) == [0, 0, 0, 1]
+    returned = "SELECT count(*) FROM events WHERE type = 'flash_sale.unit_returned'"
+    assert _count(h, returned) == 3
+    assert _count(h, "SELECT count(*) FROM timers WHERE kind = 'flash_sale.hold'") == 0
+    # a second run (a retried timer) changes nothing
+    with h.c.db.write() as session:
+        lifecycle.expire_batch(h.c.tx(session), _batch_event_id(h))
+    assert _count(h, "SELECT taken FROM flash_items WHERE id = :i", i=item_id) == 1
+    assert _count(h, returned) == 3
+
+
+def _batch_event_id(h: Any) -> str:
+    with h.c.db.read() as session:
+        return str(session.execute(text(
+            "SELECT id FROM events WHERE type = 'flash_sale.orders_created'")).scalar_one())

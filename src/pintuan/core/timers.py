@@ -6,7 +6,7 @@ crash before commit leaves the timer to be claimed again. Handlers must be idemp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Index, String, delete, select
@@ -41,7 +41,11 @@ def schedule(tx: Tx, *, kind: str, ref: str, due_at: datetime) -> None:
 
 
 def cancel(tx: Tx, *, kind: str, ref: str) -> None:
-    tx.session.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.ref == ref))
+    cancel_many(tx, kind=kind, refs=[ref])
+
+
+def cancel_many(tx: Tx, *, kind: str, refs: Sequence[str]) -> None:
+    tx.session.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.ref.in_(refs)))
 
 
 def claim_due(tx: Tx) -> TimerRow | None:

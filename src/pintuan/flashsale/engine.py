@@ -10,11 +10,12 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
    one of them give those units back;
 5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
    row and, when all were granted (always, until the quota runs out), inserts in bulk the
-   orders (kind ``flashsale``, pending payment), lines, hold timers, an ``order.created``
-   event per order (as every other order emits; in the event log only, not queued for
-   dispatch, when no consumer wants it: no enabled webhook endpoint of the merchant
-   subscribes to it, read before this step) and one ``flash_sale.orders_created`` event
-   listing them, and stores the keyed requests' answers;
+   orders (kind ``flashsale``, pending payment), lines, an ``order.created`` event per
+   order (as every other order emits; in the event log only, not queued for dispatch, when
+   no consumer wants it: no enabled webhook endpoint of the merchant subscribes to it, read
+   before this step), one ``flash_sale.orders_created`` event listing them and ONE hold
+   timer for them all (they share their hold; ``lifecycle.expire_batch`` cancels those
+   still unpaid together), and stores the keyed requests' answers;
 6. when fewer units remained, they go to the admitted in arrival order, the others give
    their limits back (and units none of them could use go back to the item), and the
    winners' rows and the answers are written then;
@@ -37,12 +38,12 @@ from pintuan.core import outbox
 from pintuan.core.errors import Conflict, DomainError, NotFound, Unauthorized
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
-from pintuan.flashsale import hot_store
+from pintuan.flashsale import hot_store, lifecycle
 from pintuan.flashsale.hot_store import ItemFacts, Key, NewOrders
 from pintuan.flashsale.model import Slot, limit_scopes, live_slot, take_in_order
 from pintuan.orders import service as orders
 from pintuan.orders.model import OrderStatus
-from pintuan.orders.service import HOLD_TIMER, ORDER_FIELDS
+from pintuan.orders.service import ORDER_FIELDS
 from pintuan.shoppers import service as shoppers
 
 Outcome = tuple[int, dict[str, Any]]
@@ -202,7 +203,6 @@ class _Rows:
                      "list_price_minor": item.list_price_minor, "unit_price_minor": self.unit}
         self.entry = {"item_id": item.id, "event_id": item.event_id, "slot_id": slot_id,
                       "created_at": now}
-        self.timer = {"kind": HOLD_TIMER, "due_at": hold, "attempts": 0}
         self.event = {"merchant_id": item.merchant_id, "type": "order.created",
                       "created_at": now, "dispatched": not queued}
         self.answer = {"item_id": item.id, "slot_id": slot_id,
@@ -211,7 +211,7 @@ class _Rows:
     def add(self, buy: Buy, new: NewOrders) -> dict[str, Any]:
         """One order's rows, appended to ``new``; its answer."""
         order_id = new_id("ord")
-        body = order_id.removeprefix("ord")  # the order's line and timer share its unique body
+        body = order_id.removeprefix("ord")  # the order's line and event share its unique body
         total = self.unit * buy.quantity
         order = {**self.order, "id": order_id, "shopper_id": buy.shopper_id,
                  "total_minor": total}
@@ -220,7 +220,6 @@ class _Rows:
                           "quantity": buy.quantity, "total_minor": total})
         new.entries.append({**self.entry, "order_id": order_id, "shopper_id": buy.shopper_id,
                             "quantity": buy.quantity})
-        new.timers.append({**self.timer, "id": "tmr" + body, "ref": order_id})
         fields = {k: order[k] for k in ORDER_FIELDS}
         new.events.append({**self.event, "id": "evt" + body, "data": {"order": fields}})
         return {**fields, **self.answer, "quantity": buy.quantity}
@@ -256,7 +255,10 @@ def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], wo
     for i in won:
         result.outcomes[i] = (201, rows.add(buys[i], new))
     if won:
-        new.events.append(_batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now))
+        batch = _batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now)
+        new.events.append(batch)
+        new.timers.append({"id": new_id("tmr"), "kind": lifecycle.HOLD_TIMER,
+                           "ref": batch["id"], "due_at": hold, "attempts": 0})
     return new
 
 

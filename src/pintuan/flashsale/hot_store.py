@@ -141,16 +141,19 @@ def add_usage(tx: Tx, scopes: Sequence[tuple[str, int]],
 _UNDO_PG = """
 UPDATE flash_usage SET units = flash_usage.units - u.q
 FROM json_to_recordset(%(rows)s::json) AS u(s text, q int)
-WHERE flash_usage.scope = %(scope)s AND flash_usage.shopper_id = u.s"""
+WHERE flash_usage.scope = %(scope)s AND flash_usage.shopper_id = u.s
+  AND flash_usage.units >= u.q"""
 _UNDO_SQLITE = text("""
 UPDATE flash_usage SET units = flash_usage.units - u.q
 FROM (SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS q
       FROM json_each(:rows)) AS u
-WHERE flash_usage.scope = :scope AND flash_usage.shopper_id = u.s""")
+WHERE flash_usage.scope = :scope AND flash_usage.shopper_id = u.s
+  AND flash_usage.units >= u.q""")
 
 
 def undo_usage(tx: Tx, scope: str, given: Sequence[tuple[str, int]]) -> None:
-    """Give units back to the shoppers' limits in ``scope``, one statement for all."""
+    """Give units back to the shoppers' limits in ``scope``, one statement for all (a shopper
+    without a row there, or with fewer units, is left alone)."""
     if not given:
         return
     rows = sorted(given)

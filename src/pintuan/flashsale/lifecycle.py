@@ -8,15 +8,23 @@ The shopper's limits are given back too.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
 from pintuan.catalog import service as catalog
 from pintuan.catalog.model import Movement
+from pintuan.catalog.store import StockLevelRow
 from pintuan.core import outbox
 from pintuan.core.tx import Tx
-from pintuan.flashsale import store
+from pintuan.flashsale import hot_store, store
+from pintuan.flashsale.store import FlashOrderRow
 from pintuan.orders import service as orders
+from pintuan.orders import store as order_store
+from pintuan.orders.model import OrderStatus
 from pintuan.orders.store import OrderRow
 
 KIND = "flashsale"
+HOLD_TIMER = "flash_sale.hold"
 
 
 class FlashsaleHooks:
@@ -28,25 +36,52 @@ class FlashsaleHooks:
     def on_paid(self, tx: Tx, order: OrderRow) -> None:
         orders.confirm(tx, order)
 
-    def on_cancelled(self, tx: Tx, order: OrderRow) -> None:
-        entry = store.flash_order(tx, order.id)
-        assert entry is not None
-        # both scopes: one the buy was not counted in (``model.limit_scopes``) has no row
-        store.return_usage(tx, scopes=[entry.slot_id, entry.event_id],
-                           shopper_id=entry.shopper_id, units=entry.quantity)
-        to_stock = store.give_back(tx, item_id=entry.item_id, units=entry.quantity)
-        if to_stock:
-            item = store.get_item(tx, entry.item_id)
-            assert item is not None
-            level = catalog.level_by_id(tx, level_id=item.stock_level_id)
-            catalog.move(tx, level=level, movement=Movement.RELEASE, quantity=entry.quantity,
-                         ref=order.id)
-        outbox.emit(tx, merchant_id=order.merchant_id, type="flash_sale.unit_returned",
-                    data={"item_id": entry.item_id, "order_id": order.id,
-                          "units": entry.quantity, "to": "stock" if to_stock else "quota"})
+    def on_cancelled(self, tx: Tx, found: Sequence[OrderRow]) -> None:
+        """The orders' units go back to their item in one statement per item, and their
+        shoppers' limits in one per scope (both scopes: one a buy was not counted in, see
+        ``model.limit_scopes``, has no row). Rows are taken as a batch takes them: usage
+        rows, then the item's."""
+        merchant = {order.id: order.merchant_id for order in found}
+        by_item: dict[tuple[str, str, str], list[FlashOrderRow]] = defaultdict(list)
+        for entry in store.flash_orders(tx, list(merchant)):
+            by_item[(entry.item_id, entry.slot_id, entry.event_id)].append(entry)
+        for (item_id, slot_id, event_id), entries in sorted(by_item.items()):
+            units: Counter[str] = Counter()
+            for entry in entries:
+                units[entry.shopper_id] += entry.quantity
+            for scope in (slot_id, event_id):
+                hot_store.undo_usage(tx, scope, list(units.items()))
+            to_stock = store.give_back(tx, item_id=item_id, units=sum(units.values()))
+            level = _level(tx, item_id) if to_stock else None
+            for entry in entries:
+                if level is not None:
+                    catalog.move(tx, level=level, movement=Movement.RELEASE,
+                                 quantity=entry.quantity, ref=entry.order_id)
+                outbox.emit(tx, merchant_id=merchant[entry.order_id],
+                            type="flash_sale.unit_returned",
+                            data={"item_id": item_id, "order_id": entry.order_id,
+                                  "units": entry.quantity,
+                                  "to": "stock" if to_stock else "quota"})
 
     def on_refunded(self, tx: Tx, order: OrderRow, amount_minor: int) -> None:
         """A refund after confirmation is the returns flow's business, not the quota's."""
+
+
+def _level(tx: Tx, item_id: str) -> StockLevelRow:
+    item = store.get_item(tx, item_id)
+    assert item is not None
+    return catalog.level_by_id(tx, level_id=item.stock_level_id)
+
+
+def expire_batch(tx: Tx, event_id: str) -> None:
+    """Timer handler (``HOLD_TIMER``, one per batch, its ref the batch's
+    ``flash_sale.orders_created`` event, which lists the batch's orders; they share one
+    hold): the orders still unpaid are cancelled together, their units given back to the
+    item in one statement. Idempotent: paid and already cancelled orders are left alone."""
+    ids = store.batch_order_ids(tx, event_id)
+    unpaid = [order for order in order_store.lock_many(tx, ids)
+              if order.status == OrderStatus.PENDING_PAYMENT.value]
+    orders.cancel_many(tx, unpaid, reason="hold_expired")
 
 
 orders.register_kind(KIND, FlashsaleHooks(), kind_holds_stock=True)

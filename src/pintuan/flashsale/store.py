@@ -5,6 +5,7 @@ The hot path's statements (batched buys) live in ``hot_store.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base, BigInt, table
+from pintuan.core.outbox import EventRow
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
 
@@ -158,8 +160,15 @@ def get_item(tx: Tx, item_id: str) -> FlashItemRow | None:
     return tx.session.scalar(stmt.execution_options(populate_existing=True))
 
 
-def flash_order(tx: Tx, order_id: str) -> FlashOrderRow | None:
-    return tx.session.get(FlashOrderRow, order_id)
+def flash_orders(tx: Tx, order_ids: Sequence[str]) -> list[FlashOrderRow]:
+    stmt = select(FlashOrderRow).where(FlashOrderRow.order_id.in_(order_ids))
+    return list(tx.session.scalars(stmt.order_by(FlashOrderRow.order_id)))
+
+
+def batch_order_ids(tx: Tx, event_id: str) -> list[str]:
+    """The orders a batch made, as its ``flash_sale.orders_created`` event lists them."""
+    row = tx.session.get(EventRow, event_id)
+    return [] if row is None else [o["id"] for o in row.data["orders"]]
 
 
 def give_back(tx: Tx, *, item_id: str, units: int) -> bool:
@@ -173,15 +182,6 @@ def give_back(tx: Tx, *, item_id: str, units: int) -> bool:
             .returning(cols.ended))
     ended = tx.session.execute(stmt).scalar_one()
     return bool(ended)
-
-
-def return_usage(tx: Tx, *, scopes: list[str], shopper_id: str, units: int) -> None:
-    cols = table(FlashUsageRow).c
-    for scope in sorted(scopes):
-        tx.session.execute(update(table(FlashUsageRow))
-                           .where(cols.scope == scope, cols.shopper_id == shopper_id,
-                                  cols.units >= units)
-                           .values(units=cols.units - units))
 
 
 def due_ended(tx: Tx, event_id: str) -> FlashEventRow | None:

@@ -8,6 +8,7 @@ Every change runs with the group locked: load the aggregate, let the model decid
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pintuan.core import outbox, timers
@@ -157,13 +158,14 @@ class GroupbuyHooks:
         commit_change(tx, loaded, reason="paid")
         emit(tx, loaded.row, "group.member_paid", member_id=member.id)
 
-    def on_cancelled(self, tx: Tx, order: OrderRow) -> None:
-        group_id = store.group_of_order(tx, order.id)
-        assert group_id is not None
-        loaded = load(tx, group_id)
-        member = loaded.group.member_for_order(order.id)
-        if member is not None and loaded.group.release(member.id, tx.now()):
-            commit_change(tx, loaded, reason=order.cancel_reason or "cancelled")
+    def on_cancelled(self, tx: Tx, found: Sequence[OrderRow]) -> None:
+        for order in found:  # one at a time: each order's scope is its group, locked first
+            group_id = store.group_of_order(tx, order.id)
+            assert group_id is not None
+            loaded = load(tx, group_id)
+            member = loaded.group.member_for_order(order.id)
+            if member is not None and loaded.group.release(member.id, tx.now()):
+                commit_change(tx, loaded, reason=order.cancel_reason or "cancelled")
 
     def on_refunded(self, tx: Tx, order: OrderRow, amount_minor: int) -> None:
         """A refund after the group closed changes no seat; the order records it."""

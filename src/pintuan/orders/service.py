@@ -31,7 +31,7 @@ HOLD_TIMER = "order.hold"
 class KindHooks(Protocol):
     def lock_scope(self, tx: Tx, order: OrderRow) -> None: ...
     def on_paid(self, tx: Tx, order: OrderRow) -> None: ...
-    def on_cancelled(self, tx: Tx, order: OrderRow) -> None: ...
+    def on_cancelled(self, tx: Tx, found: Sequence[OrderRow]) -> None: ...
     def on_refunded(self, tx: Tx, order: OrderRow, amount_minor: int) -> None: ...
 
 
@@ -217,16 +217,30 @@ def confirm(tx: Tx, order: OrderRow) -> None:
 
 def cancel(tx: Tx, order: OrderRow, *, reason: str) -> None:
     """End an unpaid order: its stock and whatever the kind holds (a seat) come back."""
-    _set_status(order, OrderStatus.CANCELLED)
-    order.cancel_reason = reason
-    order.closed_at = tx.now()
-    hooks = hooks_for(order)
+    cancel_many(tx, [order], reason=reason)
+
+
+def cancel_many(tx: Tx, found: Sequence[OrderRow], *, reason: str) -> None:
+    """``cancel`` for unpaid orders of one kind, locked by the caller; the kind's hook is
+    told of them together (a flash-sale batch whose hold ended gives its units back to the
+    item in one statement)."""
+    if not found:
+        return
+    assert len({order.kind for order in found}) == 1, "orders of one kind at a time"
+    now = tx.now()
+    for order in found:
+        _set_status(order, OrderStatus.CANCELLED)
+        order.cancel_reason = reason
+        order.closed_at = now
+    hooks = hooks_for(found[0])
     if hooks is not None:
-        hooks.on_cancelled(tx, order)
-    if order.kind not in _HOLDS_STOCK:
-        _move_lines(tx, order, Movement.RELEASE)
-    timers.cancel(tx, kind=HOLD_TIMER, ref=order.id)
-    _emit(tx, order, "order.cancelled")
+        hooks.on_cancelled(tx, found)
+    for order in found:
+        if order.kind not in _HOLDS_STOCK:
+            _move_lines(tx, order, Movement.RELEASE)
+    timers.cancel_many(tx, kind=HOLD_TIMER, refs=[order.id for order in found])
+    for order in found:
+        _emit(tx, order, "order.cancelled")
 
 
 def release_unsold(tx: Tx, order: OrderRow, *, reason: str) -> None:
