@@ -96,3 +96,46 @@ def test_a_batch_expiring_while_shoppers_cancel_returns_each_unit_once(server):
         for kind in ("order.cancelled", "flash_sale.unit_returned"):
             assert conn.execute("SELECT count(*) FROM events WHERE type = %s",
                                 (kind,)).fetchone() == (SHOPPERS,), kind
+
+
+def test_giving_limits_back_takes_rows_in_the_order_a_batch_counts_them(server):
+    """An expiry gives back many shoppers' units while a buy batch counts some of the same
+    shoppers (in shopper order). In a large scope PostgreSQL plans the give-back as a hash
+    join walking the table, whose rows are stored "b" before "a": without taking the rows in
+    shopper order first, the expiry would hold "b" while waiting for "a", the batch hold "a"
+    while waiting for "b", and PostgreSQL would kill one of them."""
+    c = containers.build(Settings(database_url=server.database_url, secret_key="conc-secret",
+                                  run_worker=False))
+    url = server.database_url.replace("+psycopg", "")
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:  # "b" first in the table
+            for shopper_id in ("b", "a"):
+                conn.execute("INSERT INTO flash_usage (scope, shopper_id, units) "
+                             "VALUES ('scope', %s, 1)", (shopper_id,))
+            conn.execute("INSERT INTO flash_usage (scope, shopper_id, units) "
+                         "SELECT 'scope', 'shp_' || n, 1 FROM generate_series(1, 20000) n")
+            conn.execute("ANALYZE flash_usage")
+        errors: list[BaseException] = []
+        with psycopg.connect(url) as batch:
+            batch.execute("SET lock_timeout = '5s'")
+            batch.execute("UPDATE flash_usage SET units = units + 1 WHERE shopper_id = 'a'")
+
+            def expire() -> None:
+                try:
+                    with c.db.write() as session:
+                        hot_store.undo_usage(c.tx(session), "scope", [("a", 1), ("b", 1)])
+                except BaseException as exc:
+                    errors.append(exc)
+
+            giving_back = threading.Thread(target=expire)
+            giving_back.start()
+            time.sleep(0.5)  # the expiry now waits for "a"
+            batch.execute("UPDATE flash_usage SET units = units + 1 WHERE shopper_id = 'b'")
+            batch.commit()
+            giving_back.join(timeout=30)
+        assert errors == []
+        with psycopg.connect(url) as conn:
+            assert dict(conn.execute("SELECT shopper_id, units FROM flash_usage WHERE "
+                                     "shopper_id IN ('a', 'b')").fetchall()) == {"a": 1, "b": 1}
+    finally:
+        c.db.dispose()

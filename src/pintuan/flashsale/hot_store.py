@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Table, and_, case, insert, select, text, tuple_, update
 
-from pintuan.core.db import driver_rows, table
+from pintuan.core.db import driver_rows, table, text_array
 from pintuan.core.idempotency import IdempotencyRow
 from pintuan.core.outbox import EventRow
 from pintuan.core.timers import TimerRow
@@ -138,6 +138,8 @@ def add_usage(tx: Tx, scopes: Sequence[tuple[str, int]],
     return out
 
 
+_LOCK_USAGE_PG = """SELECT FROM flash_usage WHERE scope = %(scope)s
+AND shopper_id = ANY(%(shoppers)s::text[]) ORDER BY shopper_id FOR UPDATE"""
 _UNDO_PG = """
 UPDATE flash_usage SET units = flash_usage.units - u.q
 FROM json_to_recordset(%(rows)s::json) AS u(s text, q int)
@@ -152,12 +154,16 @@ WHERE flash_usage.scope = :scope AND flash_usage.shopper_id = u.s
 
 
 def undo_usage(tx: Tx, scope: str, given: Sequence[tuple[str, int]]) -> None:
-    """Give units back to the shoppers' limits in ``scope``, one statement for all (a shopper
-    without a row there, or with fewer units, is left alone)."""
+    """Give units back to the shoppers' limits in ``scope`` (a shopper without a row there,
+    or with fewer units, is left alone). On PostgreSQL the rows are locked first, in shopper
+    order as ``add_usage`` takes them: the UPDATE's join (a hash join over a large scope)
+    would take them in table order, and an expiry giving back many shoppers' units could
+    then deadlock with a batch counting some of the same shoppers."""
     if not given:
         return
     rows = sorted(given)
     if tx.dialect == "postgresql":
+        _pg(tx, _LOCK_USAGE_PG, {"scope": scope, "shoppers": text_array([s for s, _ in rows])})
         _pg(tx, _UNDO_PG, {"rows": _json([{"s": s, "q": q} for s, q in rows]), "scope": scope})
     else:
         tx.session.execute(_UNDO_SQLITE, {"rows": _json(rows), "scope": scope})

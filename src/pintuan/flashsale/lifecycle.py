@@ -38,12 +38,16 @@ class FlashsaleHooks:
 
     def on_cancelled(self, tx: Tx, found: Sequence[OrderRow]) -> None:
         """The orders' units go back to their item in one statement per item, and their
-        shoppers' limits in one per scope (both scopes: one a buy was not counted in, see
-        ``model.limit_scopes``, has no row). Rows are taken as a batch takes them: usage
-        rows, then the item's."""
+        shoppers' limits in one per scope: both scopes (a scope the buy was not counted in,
+        see ``model.limit_scopes``, has no row, or, for orders from before that rule, the
+        row it was counted in). Rows are taken as a batch takes them: usage rows in shopper
+        order, then the item's, held from then to the COMMIT (the orders' events are
+        written in between: a few rows per order)."""
         merchant = {order.id: order.merchant_id for order in found}
+        entries = store.flash_orders(tx, list(merchant))
+        assert len(entries) == len(found), "every flash order has its flash_orders row"
         by_item: dict[tuple[str, str, str], list[FlashOrderRow]] = defaultdict(list)
-        for entry in store.flash_orders(tx, list(merchant)):
+        for entry in entries:
             by_item[(entry.item_id, entry.slot_id, entry.event_id)].append(entry)
         for (item_id, slot_id, event_id), entries in sorted(by_item.items()):
             units: Counter[str] = Counter()

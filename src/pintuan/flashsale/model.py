@@ -92,7 +92,7 @@ def limit_scopes(*, slot_id: str, event_id: str, slots: int, per_slot: int,
     that admits: with one slot (its usage is the event's) or with equal limits (the event's
     usage is at least the slot's). A buyer then has one usage row instead of two."""
     if slots == 1 or per_slot >= per_event:
-        return [(event_id, per_slot)]
+        return [(event_id, min(per_slot, per_event))]
     return [(slot_id, per_slot), (event_id, per_event)]
 
 

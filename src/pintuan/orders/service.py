@@ -4,7 +4,9 @@ through ``KindHooks``, registered by the capability above, so orders never impor
 Locks: whatever an order belongs to (its group) is locked first, by ``KindHooks.lock_scope``;
 rows reached only through that scope (members, orders, payments) are then safe to take in any
 order. Rows shared across scopes are always taken in one order: deal -> usage -> stock level.
-That is why ``cancel`` lets the kind hook give back deal quota before stock moves.
+That is why ``cancel`` lets the kind hook give back deal quota before stock moves. Flash-sale
+orders have no scope: several are locked at once in id order (a batch whose hold ended), then
+the shoppers' usage rows in shopper order, then the sale's item, then stock.
 """
 
 from __future__ import annotations
