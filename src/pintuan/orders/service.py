@@ -234,15 +234,16 @@ def cancel_many(tx: Tx, found: Sequence[OrderRow], *, reason: str) -> None:
         _set_status(order, OrderStatus.CANCELLED)
         order.cancel_reason = reason
         order.closed_at = now
+        _emit(tx, order, "order.cancelled")
+    timers.cancel_many(tx, kind=HOLD_TIMER, refs=[order.id for order in found])
+    # the orders' own rows are written by now; the shared rows (a sale's item, stock) last,
+    # so their locks are held for the end of the transaction only
     hooks = hooks_for(found[0])
     if hooks is not None:
         hooks.on_cancelled(tx, found)
     for order in found:
         if order.kind not in _HOLDS_STOCK:
             _move_lines(tx, order, Movement.RELEASE)
-    timers.cancel_many(tx, kind=HOLD_TIMER, refs=[order.id for order in found])
-    for order in found:
-        _emit(tx, order, "order.cancelled")
 
 
 def release_unsold(tx: Tx, order: OrderRow, *, reason: str) -> None:
