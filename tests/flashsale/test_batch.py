@@ -202,3 +202,22 @@ def _batch_event_id(h: Any) -> str:
     with h.c.db.read() as session:
         return str(session.execute(text(
             "SELECT id FROM events WHERE type = 'flash_sale.orders_created'")).scalar_one())
+
+
+def test_a_batch_expiring_after_its_sale_ended_returns_each_order_to_stock(h):
+    m = f.merchant(h)
+    sku = f.sku(h, m, price=10000, stock=10)
+    ev = flash_event(h, m, sku_id=sku, quota=4, length=timedelta(minutes=5))
+    item_id = ev["items"][0]["id"]
+    reqs = [BuyRequest(digest(t), 1) for t in _tokens(h, m, 2)]
+    made = [body["id"] for _, body in _batch(h, item_id, reqs).outcomes.values()]
+    h.advance(minutes=6)  # the sale ends: its 2 unsold units go back to stock
+    level = h.client.get(f"/v1/skus/{sku}/stock", headers=f.auth(m)).json()
+    assert (level["levels"][0]["available"], level["levels"][0]["reserved"]) == (8, 2)
+    h.advance(minutes=h.c.settings.hold_minutes)
+    stock = h.client.get(f"/v1/skus/{sku}/stock?limit=50", headers=f.auth(m)).json()
+    assert (stock["levels"][0]["available"], stock["levels"][0]["reserved"]) == (10, 0)
+    released = sorted(mv["ref"] for mv in stock["movements"] if mv["kind"] == "release"
+                      and mv["ref"] in made)
+    assert released == sorted(made)  # one ledger movement per order, under its id
+    assert _count(h, "SELECT quota FROM flash_items WHERE id = :i", i=item_id) == 0
