@@ -41,23 +41,23 @@ class FlashsaleHooks:
         shoppers' limits in one per scope: both scopes (a scope the buy was not counted in,
         see ``model.limit_scopes``, has no row, or, for orders from before that rule, the
         row it was counted in). Rows are taken as a batch takes them: usage rows in shopper
-        order, then the item's, held from then to the COMMIT (the orders' events are
-        written in between: a few rows per order)."""
+        order, then the item's, held from then to the COMMIT (only the units' events, one
+        row per order, and stock movements once the sale has ended, are written after it)."""
         merchant = {order.id: order.merchant_id for order in found}
         entries = store.flash_orders(tx, list(merchant))
         assert len(entries) == len(found), "every flash order has its flash_orders row"
         by_item: dict[tuple[str, str, str], list[FlashOrderRow]] = defaultdict(list)
         for entry in entries:
             by_item[(entry.item_id, entry.slot_id, entry.event_id)].append(entry)
-        for (item_id, slot_id, event_id), entries in sorted(by_item.items()):
+        for (item_id, slot_id, event_id), group in sorted(by_item.items()):
             units: Counter[str] = Counter()
-            for entry in entries:
+            for entry in group:
                 units[entry.shopper_id] += entry.quantity
             for scope in (slot_id, event_id):
                 hot_store.undo_usage(tx, scope, list(units.items()))
             to_stock = store.give_back(tx, item_id=item_id, units=sum(units.values()))
             level = _level(tx, item_id) if to_stock else None
-            for entry in entries:
+            for entry in group:
                 if level is not None:
                     catalog.move(tx, level=level, movement=Movement.RELEASE,
                                  quantity=entry.quantity, ref=entry.order_id)
