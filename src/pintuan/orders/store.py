@@ -68,7 +68,7 @@ def get(tx: Tx, order_id: str, *, merchant_id: str | None = None,
 def lock_many(tx: Tx, order_ids: Sequence[str]) -> list[OrderRow]:
     """Orders locked in id order, so two callers never wait on each other's in opposite
     orders; fresh. For kinds whose orders have no scope to lock first (flash sales)."""
-    stmt = (select(OrderRow).where(OrderRow.id.in_(sorted(order_ids))).order_by(OrderRow.id)
+    stmt = (select(OrderRow).where(OrderRow.id.in_(order_ids)).order_by(OrderRow.id)
             .with_for_update())
     return list(tx.session.scalars(stmt.execution_options(populate_existing=True)))
 
