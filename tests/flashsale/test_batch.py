@@ -11,12 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
+from pintuan.core.outbox import EventRow
 from pintuan.core.signing import digest
 from pintuan.creators import store as creator_store
 from pintuan.flashsale import hot_store, lifecycle
 from pintuan.flashsale.engine import BatchResult, BuyRequest, run_batch
+from pintuan.orders.service import ORDER_FIELDS
 from pintuan.shoppers import store as shopper_store
 from pintuan.webhooks import store as webhook_store
 from tests import factories as f
@@ -70,6 +72,49 @@ def test_the_quota_runs_out_within_a_batch_in_arrival_order(h):
     # the losers' units are given back to their limits (one slot: counted in the event's)
     assert _usage(h, ev["slots"][0]["id"]) == {}
     assert sorted(_usage(h, ev["id"]).values()) == [0, 0, 2, 2]
+
+
+def _rows(h: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    with h.c.db.read() as session:
+        return [tuple(r) for r in session.execute(text(sql), params)]
+
+
+def test_a_batch_writes_each_order_with_its_line_entry_and_event(h):
+    m = f.merchant(h)
+    sku = f.sku(h, m, price=10000, stock=10)
+    ev = flash_event(h, m, sku_id=sku, quota=5, sale=4000, per_order_limit=2,
+                     per_slot_limit=2, per_event_limit=2)
+    item_id = ev["items"][0]["id"]
+    facts = _facts(h, item_id)
+    tokens = _tokens(h, m, 3)
+    result = _batch(h, item_id, [BuyRequest(digest(t), q) for t, q in zip(tokens, (2, 1, 2),
+                                                                          strict=True)], facts)
+    made = [result.outcomes[i][1] for i in range(3)]
+    ids = [o["id"] for o in made]
+    orders = _rows(h, "SELECT id, merchant_id, shopper_id, kind, ref, status, currency, "
+                      "total_minor, captured_minor, refunded_minor FROM orders "
+                      "WHERE ref = :i ORDER BY id", i=item_id)
+    assert orders == sorted((o["id"], m["id"], o["shopper_id"], "flashsale", item_id,
+                             "pending_payment", "CNY", 4000 * o["quantity"], 0, 0)
+                            for o in made)
+    lines = _rows(h, "SELECT order_id, merchant_id, sku_id, stock_level_id, quantity, "
+                     "list_price_minor, unit_price_minor, total_minor, id FROM order_lines "
+                     "WHERE order_id IN (:a, :b, :c) ORDER BY order_id", a=ids[0], b=ids[1],
+                  c=ids[2])
+    assert [r[:8] for r in lines] == sorted(
+        (o["id"], m["id"], sku, facts.item.stock_level_id, o["quantity"], 10000, 4000,
+         4000 * o["quantity"]) for o in made)
+    assert [r[8][3:] for r in lines] == [r[0][3:] for r in lines]  # the order's id body
+    entries = _rows(h, "SELECT order_id, item_id, event_id, slot_id, shopper_id, quantity "
+                       "FROM flash_orders WHERE item_id = :i ORDER BY order_id", i=item_id)
+    assert entries == sorted((o["id"], item_id, ev["id"], ev["slots"][0]["id"],
+                              o["shopper_id"], o["quantity"]) for o in made)
+    with h.c.db.read() as session:
+        events = session.scalars(select(EventRow).where(EventRow.merchant_id == m["id"],
+                                                        EventRow.type == "order.created"))
+        created = {e.data["order"]["id"]: (e.data["order"], e.dispatched) for e in events
+                   if e.data["order"]["kind"] == "flashsale"}
+    assert created == {o["id"]: ({k: o[k] for k in ORDER_FIELDS}, True) for o in made}
 
 
 def _two_slots(h: Any) -> list[dict[str, str]]:

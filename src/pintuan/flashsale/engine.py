@@ -35,15 +35,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pintuan.core import outbox
+from pintuan.core.db import table
 from pintuan.core.errors import Conflict, DomainError, NotFound, Unauthorized
 from pintuan.core.ids import new_id
+from pintuan.core.outbox import EventRow
+from pintuan.core.timers import TimerRow
 from pintuan.core.tx import Tx
 from pintuan.flashsale import hot_store, lifecycle
-from pintuan.flashsale.hot_store import ItemFacts, Key, NewOrders
+from pintuan.flashsale.hot_store import ItemFacts, Key, Rows
 from pintuan.flashsale.model import Slot, limit_scopes, live_slot, take_in_order
+from pintuan.flashsale.store import FlashOrderRow
 from pintuan.orders import service as orders
 from pintuan.orders.model import OrderStatus
 from pintuan.orders.service import ORDER_FIELDS
+from pintuan.orders.store import OrderLineRow, OrderRow
 from pintuan.shoppers import service as shoppers
 
 Outcome = tuple[int, dict[str, Any]]
@@ -187,79 +192,96 @@ def _short(tx: Tx, facts: ItemFacts, scopes: list[tuple[str, int]], buys: dict[i
 
 
 class _Rows:
-    """The rows of a batch's orders: what every order of the batch shares is read from the
-    item once (ORM attributes cost a lookup each), each order adds its own few values."""
+    """The rows of a batch's orders, by table: what every order of the batch shares is read
+    from the item once (ORM attributes cost a lookup each) and sent once; each order adds
+    its own few values to its tables' columns."""
 
     def __init__(self, facts: ItemFacts, slot_id: str, now: datetime, hold: datetime,
                  queued: bool) -> None:
         item = facts.item
         self.unit = item.sale_price_minor
-        self.order = {"merchant_id": item.merchant_id, "kind": "flashsale", "ref": item.id,
-                      "status": OrderStatus.PENDING_PAYMENT.value, "currency": item.currency,
-                      "captured_minor": 0, "refunded_minor": 0, "hold_expires_at": hold,
-                      "created_at": now}
-        self.line = {"merchant_id": item.merchant_id, "sku_id": item.sku_id,
-                     "stock_level_id": item.stock_level_id,
-                     "list_price_minor": item.list_price_minor, "unit_price_minor": self.unit}
-        self.entry = {"item_id": item.id, "event_id": item.event_id, "slot_id": slot_id,
-                      "created_at": now}
-        self.event = {"merchant_id": item.merchant_id, "type": "order.created",
-                      "created_at": now, "dispatched": not queued}
+        self.orders = Rows(table(OrderRow), {
+            "merchant_id": item.merchant_id, "kind": "flashsale", "ref": item.id,
+            "status": OrderStatus.PENDING_PAYMENT.value, "currency": item.currency,
+            "captured_minor": 0, "refunded_minor": 0, "hold_expires_at": hold,
+            "created_at": now},
+            {"id": [], "shopper_id": [], "total_minor": []})
+        self.fields = {k: self.orders.same.get(k) for k in ORDER_FIELDS}  # as events carry it
+        self.lines = Rows(table(OrderLineRow), {
+            "merchant_id": item.merchant_id, "sku_id": item.sku_id,
+            "stock_level_id": item.stock_level_id, "list_price_minor": item.list_price_minor,
+            "unit_price_minor": self.unit},
+            {"id": [], "order_id": [], "quantity": [], "total_minor": []})
+        self.entries = Rows(table(FlashOrderRow), {
+            "item_id": item.id, "event_id": item.event_id, "slot_id": slot_id,
+            "created_at": now}, {"order_id": [], "shopper_id": [], "quantity": []})
+        self.events = Rows(table(EventRow), {
+            "merchant_id": item.merchant_id, "type": "order.created", "created_at": now,
+            "dispatched": not queued}, {"id": [], "data": []})
+        self.batch: list[Rows] = []  # the batch's event and hold timer
         self.answer = {"item_id": item.id, "slot_id": slot_id,
                        "hold_expires_at": hold.isoformat()}  # besides the order's fields
 
-    def add(self, buy: Buy, new: NewOrders) -> dict[str, Any]:
-        """One order's rows, appended to ``new``; its answer."""
+    def add(self, buy: Buy) -> dict[str, Any]:
+        """One order's values; its answer."""
         order_id = new_id("ord")
         body = order_id.removeprefix("ord")  # the order's line and event share its unique body
         total = self.unit * buy.quantity
-        order = {**self.order, "id": order_id, "shopper_id": buy.shopper_id,
-                 "total_minor": total}
-        new.orders.append(order)
-        new.lines.append({**self.line, "id": "oln" + body, "order_id": order_id,
-                          "quantity": buy.quantity, "total_minor": total})
-        new.entries.append({**self.entry, "order_id": order_id, "shopper_id": buy.shopper_id,
-                            "quantity": buy.quantity})
-        fields = {k: order[k] for k in ORDER_FIELDS}
-        new.events.append({**self.event, "id": "evt" + body, "data": {"order": fields}})
+        for column, value in (("id", order_id), ("shopper_id", buy.shopper_id),
+                              ("total_minor", total)):
+            self.orders.each[column].append(value)
+        for column, value in (("id", "oln" + body), ("order_id", order_id),
+                              ("quantity", buy.quantity), ("total_minor", total)):
+            self.lines.each[column].append(value)
+        for column, value in (("order_id", order_id), ("shopper_id", buy.shopper_id),
+                              ("quantity", buy.quantity)):
+            self.entries.each[column].append(value)
+        fields = {**self.fields, "id": order_id, "shopper_id": buy.shopper_id,
+                  "total_minor": total}
+        self.events.each["id"].append("evt" + body)
+        self.events.each["data"].append({"order": fields})
         return {**fields, **self.answer, "quantity": buy.quantity}
+
+    def parts(self) -> list[Rows]:
+        return [self.orders, self.lines, self.entries, self.events, *self.batch]
 
 
 def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
-                 now: datetime) -> dict[str, Any]:
+                 now: datetime) -> Rows:
     """One outbox event per batch, listing its orders: an event row per order would cost
     the dispatcher as much as the orders themselves."""
     summary = [{k: o[k] for k in ("id", "shopper_id", "quantity", "total_minor")}
                for o in orders]
-    return {"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
-            "type": "flash_sale.orders_created", "created_at": now, "dispatched": False,
-            "data": {"item_id": facts.item.id, "event_id": facts.event.id, "slot_id": slot_id,
-                     "currency": facts.item.currency, "orders": summary}}
+    return Rows(table(EventRow), {
+        "id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+        "type": "flash_sale.orders_created", "created_at": now, "dispatched": False,
+        "data": {"item_id": facts.item.id, "event_id": facts.event.id, "slot_id": slot_id,
+                 "currency": facts.item.currency, "orders": summary}})
 
 
-def _sold_out_event(facts: ItemFacts, slot_id: str, now: datetime) -> dict[str, Any]:
-    return {"id": new_id("evt"), "merchant_id": facts.item.merchant_id,
-            "type": "flash_sale.sold_out", "created_at": now, "dispatched": False,
-            "data": {"item_id": facts.item.id, "event_id": facts.event.id,
-                     "slot_id": slot_id, "quota": facts.item.quota}}
+def _sold_out_event(facts: ItemFacts, slot_id: str, now: datetime) -> Rows:
+    return Rows(table(EventRow), {
+        "id": new_id("evt"), "merchant_id": facts.item.merchant_id,
+        "type": "flash_sale.sold_out", "created_at": now, "dispatched": False,
+        "data": {"item_id": facts.item.id, "event_id": facts.event.id, "slot_id": slot_id,
+                 "quota": facts.item.quota}})
 
 
 def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], won: list[int],
-                result: BatchResult, queued: bool) -> NewOrders:
+                result: BatchResult, queued: bool) -> _Rows:
     """The rows of the orders of ``won`` (and their answers, in ``result``); their
     ``order.created`` events are queued for dispatch only if someone wants them."""
     now = tx.now()
     hold = now + timedelta(minutes=tx.settings.hold_minutes)
-    new = NewOrders([], [], [], [], [])
     rows = _Rows(facts, slot_id, now, hold, queued)
     for i in won:
-        result.outcomes[i] = (201, rows.add(buys[i], new))
+        result.outcomes[i] = (201, rows.add(buys[i]))
     if won:
         batch = _batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now)
-        new.events.append(batch)
-        new.timers.append({"id": new_id("tmr"), "kind": lifecycle.HOLD_TIMER,
-                           "ref": batch["id"], "due_at": hold, "attempts": 0})
-    return new
+        rows.batch = [batch, Rows(table(TimerRow), {
+            "id": new_id("tmr"), "kind": lifecycle.HOLD_TIMER, "ref": batch.same["id"],
+            "due_at": hold, "attempts": 0})]
+    return rows
 
 
 def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
@@ -284,19 +306,19 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
     queued = bool(admitted) and outbox.wanted(tx, facts.item.merchant_id, "order.created")
     new = _new_orders(tx, facts, slot_id, buys, admitted, result, queued)
     wanted = sum(buys[i].quantity for i in admitted)
-    granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new,
+    granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new.parts(),
                                                      _answers(buys, idx, result))
     won = admitted
     if granted < wanted:
         won = _short(tx, facts, scopes, buys, admitted, granted, result)
         new = _new_orders(tx, facts, slot_id, buys, won, result, queued)
-        hot_store.insert_orders(tx, new)
+        hot_store.insert_rows(tx, new.parts())
         hot_store.store_answers(tx, _answers(buys, idx, result))
     if won and result.left == 0:  # this batch took the last unit
-        hot_store.insert_orders(tx, NewOrders([], [], [], [], [_sold_out_event(facts, slot_id,
-                                                                              tx.now())]))
-    orders.created_in_bulk(tx, [(row, buys[i].context or {})
-                                for row, i in zip(new.orders, won, strict=True)], after)
+        hot_store.insert_rows(tx, [_sold_out_event(facts, slot_id, tx.now())])
+    if after:
+        orders.created_in_bulk(tx, [(row, buys[i].context or {}) for row, i
+                                    in zip(new.orders.dicts(), won, strict=True)], after)
     return result
 
 

@@ -9,24 +9,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, and_, case, insert, select, text, tuple_, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
+from sqlalchemy.types import NullType, TypeEngine
 
 from pintuan.core.db import driver_rows, table, text_array
 from pintuan.core.idempotency import IdempotencyRow
-from pintuan.core.outbox import EventRow
-from pintuan.core.timers import TimerRow
 from pintuan.core.tx import Tx
 from pintuan.flashsale.store import (
     FlashEventRow,
     FlashItemRow,
-    FlashOrderRow,
     FlashRejectionRow,
     FlashSlotRow,
 )
-from pintuan.orders.store import OrderLineRow, OrderRow
 
 Key = tuple[str, str]
 
@@ -225,43 +239,101 @@ def store_answers(tx: Tx, rows: Sequence[Answer]) -> None:
 
 
 @dataclass
-class NewOrders:
-    orders: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
-    entries: list[dict[str, Any]]
-    timers: list[dict[str, Any]]
-    events: list[dict[str, Any]]
+class Rows:
+    """Rows of one table written together: the values they all share, and a list per column
+    whose value differs from row to row (no such column: one row)."""
 
-    def parts(self) -> list[tuple[Table, list[dict[str, Any]]]]:
-        return [(table(model), rows) for model, rows in (
-            (OrderRow, self.orders), (OrderLineRow, self.lines), (FlashOrderRow, self.entries),
-            (TimerRow, self.timers), (EventRow, self.events)) if rows]
+    table: Table
+    same: dict[str, Any]
+    each: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.each.values()))) if self.each else 1
+
+    def dicts(self) -> list[dict[str, Any]]:
+        cols = list(self.each.items())
+        return [{**self.same, **{k: v[i] for k, v in cols}} for i in range(len(self))]
 
 
-def _inserts_pg(new: NewOrders, params: dict[str, Any], guard: str = "") -> list[str]:
-    """Data-modifying CTEs, one per table, each turning a JSON document into rows of its
-    table's own type (``json_populate_recordset``): no per-row SQL, no per-value escaping in
-    Python; foreign keys are checked at the statement's end, when every row is in."""
+_PG_TYPES: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
+    (BigInteger, "bigint"), (Integer, "int"), (Boolean, "boolean"), (JSON, "json"),
+    (DateTime, "timestamptz"), (String, "text"))
+
+
+def _pg_type(col: Column[Any]) -> str:
+    """The PostgreSQL type a value of ``col`` is sent as (a foreign key's column: the type of
+    the column it references; a decorated type: the type it decorates)."""
+    kind: TypeEngine[Any] = col.type
+    if isinstance(kind, NullType):
+        kind = next(iter(col.foreign_keys)).column.type
+    kind = getattr(kind, "impl_instance", kind)
+    for cls, name in _PG_TYPES:
+        if isinstance(kind, cls):
+            return name
+    raise TypeError(f"no PostgreSQL type for {col.table.name}.{col.name}")
+
+
+@lru_cache(maxsize=64)
+def _insert_pg(tbl: Table, same: tuple[str, ...], each: tuple[str, ...], n: int,
+               guard: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A data-modifying CTE inserting rows into ``tbl`` from parameters ``p{n}_<column>``: the
+    shared values once, the others as one array each (``unnest``); and each parameter's
+    name and type."""
+    types = tuple((k, _pg_type(tbl.c[k])) for k in (*same, *each))
+    cast = dict(types)
+    values = [f"%(p{n}_{k})s::{cast[k]}" for k in same] + [f"u.{k}" for k in each]
+    source = ""
+    if each:
+        arrays = ", ".join(f"%(p{n}_{k})s::{cast[k]}[]" for k in each)
+        source = f" FROM unnest({arrays}) AS u({', '.join(each)})"
+    sql = (f"i{n} AS (INSERT INTO {tbl.name} ({', '.join((*same, *each))}) "
+           f"SELECT {', '.join(values)}{source}{guard})")
+    return sql, types
+
+
+def _pg_value(value: Any, kind: str) -> Any:
+    return _json(value) if kind == "json" else value
+
+
+def _pg_array(values: list[Any], kind: str) -> str:
+    """An array literal: one string for the column's values, built by joins (psycopg would
+    dump a list element by element in Python)."""
+    if kind in ("int", "bigint"):
+        return "{" + ",".join(map(str, values)) + "}"
+    if kind == "json":
+        return text_array([_json(v) for v in values])
+    if kind == "text":
+        return text_array(values)
+    raise TypeError(f"no array literal for {kind} values")
+
+
+def _inserts_pg(parts: Sequence[Rows], params: dict[str, Any], guard: str = "") -> list[str]:
+    """Data-modifying CTEs, one per part: values shared by a part's rows are sent once, the
+    others as one array literal per column, so PostgreSQL parses each value once and nothing
+    per row is built in Python; foreign keys are checked at the statement's end, when every
+    row is in."""
     ctes = []
-    for n, (tbl, rows) in enumerate(new.parts()):
-        params[f"r{n}"] = _json(rows)
-        ctes.append(f"i{n} AS (INSERT INTO {tbl.name} SELECT * FROM "
-                    f"json_populate_recordset(NULL::{tbl.name}, %(r{n})s::json){guard})")
+    for n, rows in enumerate(parts):
+        sql, types = _insert_pg(rows.table, tuple(rows.same), tuple(rows.each), n, guard)
+        for k, kind in types:
+            params[f"p{n}_{k}"] = (_pg_value(rows.same[k], kind) if k in rows.same
+                                   else _pg_array(rows.each[k], kind))
+        ctes.append(sql)
     return ctes
 
 
-def insert_orders(tx: Tx, new: NewOrders) -> None:
-    """All rows of all five tables at once: ONE statement on PostgreSQL; on SQLite
-    (in-process, no round trips) an executemany per table."""
-    parts = new.parts()
+def insert_rows(tx: Tx, parts: Sequence[Rows]) -> None:
+    """Every part at once: ONE statement on PostgreSQL; on SQLite (in-process, no round
+    trips) an executemany per part."""
+    parts = [p for p in parts if len(p)]
     if not parts:
         return
     if tx.dialect != "postgresql":
-        for tbl, rows in parts:
-            tx.session.execute(insert(tbl), rows)
+        for rows in parts:
+            tx.session.execute(insert(rows.table), rows.dicts())
         return
     params: dict[str, Any] = {}
-    _pg(tx, f"WITH {', '.join(_inserts_pg(new, params))} SELECT 1", params)
+    _pg(tx, f"WITH {', '.join(_inserts_pg(parts, params))} SELECT 1", params)
 
 
 _TAKE_PG = """t AS (
@@ -272,7 +344,7 @@ RETURNING last_grant, quota - taken AS left_after),
 ok AS (SELECT WHERE coalesce((SELECT last_grant FROM t), 0) = %(wanted)s::int)"""
 
 
-def take_and_insert(tx: Tx, item_id: str, wanted: int, new: NewOrders,
+def take_and_insert(tx: Tx, item_id: str, wanted: int, parts: Sequence[Rows],
                     answered: Sequence[Answer]) -> tuple[int, int]:
     """Take up to ``wanted`` units in one guarded UPDATE: (granted, left after). If all were
     granted (or none wanted), the orders are inserted and the answers stored too, in the
@@ -281,12 +353,12 @@ def take_and_insert(tx: Tx, item_id: str, wanted: int, new: NewOrders,
     if tx.dialect != "postgresql":
         granted, left = take_units(tx, item_id, wanted)
         if granted == wanted:
-            insert_orders(tx, new)
+            insert_rows(tx, parts)
             store_answers(tx, answered)
         return granted, left
     guard = " WHERE EXISTS (SELECT FROM ok)"
     params: dict[str, Any] = {"wanted": wanted, "item": item_id}
-    ctes = [_TAKE_PG, *_inserts_pg(new, params, guard)]
+    ctes = [_TAKE_PG, *_inserts_pg([p for p in parts if len(p)], params, guard)]
     if answered:
         params["answers"] = _answer_rows(answered)
         ctes.append(f"ans AS ({_ANSWERS_PG}{guard.replace('WHERE', 'AND')})")
