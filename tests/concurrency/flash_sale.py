@@ -100,4 +100,27 @@ def ledgers(db_url: str, item_id: str, sku: str) -> dict[str, Any]:
                           "ON u.scope = i.event_id WHERE i.id = :i", i=item_id)[0][0]
     return {"quota": item[0], "taken": item[1], "received": level[0], "available": level[1],
             "reserved": level[2], "sold": level[3], "orders": by_status,
-            "shoppers_over_limit": len(live_per_shopper), "usage": int(usage)}
+            "shoppers_over_limit": len(live_per_shopper), "usage": int(usage),
+            "detail_faults": detail_faults(db_url, item_id)}
+
+
+def detail_faults(db_url: str, item_id: str) -> int:
+    """The item's orders without exactly one matching line and flash entry, and lines or
+    entries whose order, SKU, stock level or item is missing: what foreign keys on these
+    detail tables would have refused (they have none: migration 0009)."""
+    unmatched = query(db_url, """
+        SELECT count(*) FROM orders o JOIN flash_items i ON i.id = o.ref
+        WHERE o.ref = :i AND (
+          (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id AND l.sku_id = i.sku_id
+             AND l.stock_level_id = i.stock_level_id AND l.total_minor = o.total_minor) <> 1
+          OR (SELECT count(*) FROM flash_orders f WHERE f.order_id = o.id AND f.item_id = i.id
+             AND f.shopper_id = o.shopper_id) <> 1)""", i=item_id)[0][0]
+    dangling = query(db_url, """
+        SELECT (SELECT count(*) FROM order_lines l WHERE NOT EXISTS (
+                  SELECT FROM orders o WHERE o.id = l.order_id)
+                OR NOT EXISTS (SELECT FROM skus s WHERE s.id = l.sku_id)
+                OR NOT EXISTS (SELECT FROM stock_levels v WHERE v.id = l.stock_level_id))
+             + (SELECT count(*) FROM flash_orders f WHERE NOT EXISTS (
+                  SELECT FROM orders o WHERE o.id = f.order_id)
+                OR NOT EXISTS (SELECT FROM flash_items i WHERE i.id = f.item_id))""")[0][0]
+    return int(unmatched) + int(dangling)

@@ -98,8 +98,8 @@ class FlashOrderRow(Base):
     __tablename__ = "flash_orders"
     __table_args__ = (Index("ix_flash_orders_item", "item_id", "created_at"),)
 
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    item_id: Mapped[str] = mapped_column(ForeignKey("flash_items.id"))
+    order_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # no foreign keys: 0009
+    item_id: Mapped[str] = mapped_column(String(40))
     event_id: Mapped[str] = mapped_column(String(40))
     slot_id: Mapped[str] = mapped_column(String(40))
     shopper_id: Mapped[str] = mapped_column(String(40))

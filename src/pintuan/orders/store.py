@@ -41,10 +41,10 @@ class OrderLineRow(Base):
     __tablename__ = "order_lines"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_id: Mapped[str] = mapped_column(String(40), index=True)  # no foreign keys: 0009
     merchant_id: Mapped[str] = mapped_column(String(40))
-    sku_id: Mapped[str] = mapped_column(ForeignKey("skus.id"))
-    stock_level_id: Mapped[str] = mapped_column(ForeignKey("stock_levels.id"))
+    sku_id: Mapped[str] = mapped_column(String(40))
+    stock_level_id: Mapped[str] = mapped_column(String(40))
     quantity: Mapped[int]
     list_price_minor: Mapped[BigInt]
     unit_price_minor: Mapped[BigInt]
