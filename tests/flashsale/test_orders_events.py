@@ -47,9 +47,10 @@ def test_each_flash_order_emits_order_created_like_group_orders(h):
     assert {o["id"] for e in batch for o in e["data"]["orders"]} == set(ids)
 
 
-def test_a_flash_orders_created_event_is_queued_only_when_an_endpoint_wants_it(h):
-    """Every ``order.created`` is in the event log; a flash batch queues it for dispatch
-    only when an enabled endpoint of the merchant subscribes to it (or to everything)."""
+def test_a_flash_orders_events_are_queued_only_when_an_endpoint_wants_them(h):
+    """Every ``order.created`` and ``flash_sale.orders_created`` is in the event log; a
+    flash batch queues each for dispatch only when an enabled endpoint of the merchant
+    subscribes to it (or to everything)."""
     m = f.merchant(h)
     item = event(h, m, quota=10)["items"][0]["id"]
 
@@ -59,15 +60,18 @@ def test_a_flash_orders_created_event_is_queued_only_when_an_endpoint_wants_it(h
         assert r.status_code == 201, r.text
         return str(r.json()["id"])
 
-    def order(queued: bool) -> str:
+    def order(queued: bool, batch_queued: bool = False) -> str:
         r = buy(h, f.shopper(h, m), item)
         assert r.status_code == 201, r.text
         order_id = str(r.json()["id"])
         with h.c.db.read() as session:  # before any dispatch: written queued or not
-            flags = [e.dispatched for e in session.scalars(
-                select(EventRow).where(EventRow.type == "order.created"))
-                if e.data["order"]["id"] == order_id]
-        assert flags == [not queued]
+            events = list(session.scalars(select(EventRow).where(EventRow.type.in_(
+                ["order.created", "flash_sale.orders_created"]))))
+        flags = [e.dispatched for e in events if e.type == "order.created"
+                 and e.data["order"]["id"] == order_id]
+        batch = [e.dispatched for e in events if e.type == "flash_sale.orders_created"
+                 and order_id in {o["id"] for o in e.data["orders"]}]
+        assert (flags, batch) == ([not queued], [not batch_queued])
         h.drain()  # a queued event goes to the endpoints enabled when it is dispatched
         return order_id
 
@@ -76,17 +80,21 @@ def test_a_flash_orders_created_event_is_queued_only_when_an_endpoint_wants_it(h
     not_subscribed = order(queued=False)
     endpoint(["order.created"])
     wanted = order(queued=True)
+    batches = endpoint(["flash_sale.orders_created"])
+    listed = order(queued=True, batch_queued=True)
+    h.client.post(f"/v1/webhook-endpoints/{batches}/disable", headers=f.auth(m))
     h.client.post(f"/v1/webhook-endpoints/{others}/disable", headers=f.auth(m))
     endpoint(["*"])
-    everything = order(queued=True)
+    everything = order(queued=True, batch_queued=True)
     logged = {e["id"]: e["data"]["order"]["id"] for e in _events(h, m, "order.created")}
     assert {nobody, not_subscribed, wanted, everything} <= set(logged.values())
     deliveries = h.client.get("/v1/webhook-deliveries", headers=f.auth(m),
                               params={"limit": 100}).json()["data"]
     sent = [logged[d["event_id"]] for d in deliveries if d["event_type"] == "order.created"]
-    # the order.created endpoint got the last two; the "*" endpoint only the last
-    assert sorted(sent) == sorted([wanted, everything, everything])
-    assert {d["event_type"] for d in deliveries} >= {"flash_sale.orders_created"}
+    # the order.created endpoint got the last three; the "*" endpoint only the last
+    assert sorted(sent) == sorted([wanted, listed, everything, everything])
+    # the batch events went out twice: to their endpoint, then to "*"
+    assert sum(d["event_type"] == "flash_sale.orders_created" for d in deliveries) == 2
 
 
 def test_a_referred_flash_order_is_attributed_and_earns_a_commission_once_paid(h):

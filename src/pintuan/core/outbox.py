@@ -50,14 +50,17 @@ def declare_interest(interest: Interest) -> None:
         _INTERESTS.append(interest)
 
 
-def wanted(tx: Tx, merchant_id: str, type: str) -> bool:
-    """Whether any consumer wants events of this type of this merchant, as read now (an
-    endpoint enabled while the asking transaction runs may miss what it writes). With no
-    interest declared at all, everything is wanted."""
+def wanted(tx: Tx, merchant_id: str, types: Collection[str]) -> set[str]:
+    """Which of these event types of this merchant some consumer wants, as read now (an
+    endpoint enabled while the asking transaction runs may miss what it writes); each
+    consumer is asked once. With no interest declared at all, everything is wanted."""
     if not _INTERESTS:
-        return True
-    return any("*" in types or type in types
-               for types in (interest(tx, merchant_id) for interest in _INTERESTS))
+        return set(types)
+    out: set[str] = set()
+    for interest in _INTERESTS:
+        declared = interest(tx, merchant_id)
+        out.update(types if "*" in declared else (t for t in types if t in declared))
+    return out
 
 
 def emit(tx: Tx, *, merchant_id: str, type: str, data: dict[str, Any]) -> str:

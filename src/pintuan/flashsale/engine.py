@@ -11,11 +11,12 @@ Steps, all inside the caller's transaction (which commits before anyone is answe
 5. one statement takes the units the admitted asked for with a guarded UPDATE of the item's
    row and, when all were granted (always, until the quota runs out), inserts in bulk the
    orders (kind ``flashsale``, pending payment), lines, an ``order.created`` event per
-   order (as every other order emits; in the event log only, not queued for dispatch, when
-   no consumer wants it: no enabled webhook endpoint of the merchant subscribes to it, read
-   before this step), one ``flash_sale.orders_created`` event listing them and ONE hold
-   timer for them all (they share their hold; ``lifecycle.expire_batch`` cancels those
-   still unpaid together), and stores the keyed requests' answers;
+   order (as every other order emits) and one ``flash_sale.orders_created`` event listing
+   them (each kind in the event log only, not queued for dispatch, when no consumer wants
+   it: no enabled webhook endpoint of the merchant subscribes to it, read before this
+   step), and ONE hold timer for them all (they share their hold;
+   ``lifecycle.expire_batch`` cancels those still unpaid together), and stores the keyed
+   requests' answers;
 6. when fewer units remained, they go to the admitted in arrival order, the others give
    their limits back (and units none of them could use go back to the item), and the
    winners' rows and the answers are written then;
@@ -53,6 +54,8 @@ from pintuan.shoppers import service as shoppers
 
 Outcome = tuple[int, dict[str, Any]]
 SOLD_OUT = Conflict("this item is sold out", code="sold_out")
+BATCH_EVENT = "flash_sale.orders_created"
+QUEUED = ("order.created", BATCH_EVENT)  # the types a batch queues when someone wants them
 LIMIT = Conflict("this would exceed your limit for this flash sale",
                  code="shopper_limit_exceeded")
 
@@ -197,7 +200,7 @@ class _Rows:
     its own few values to its tables' columns."""
 
     def __init__(self, facts: ItemFacts, slot_id: str, now: datetime, hold: datetime,
-                 queued: bool) -> None:
+                 queued: set[str]) -> None:
         item = facts.item
         self.unit = item.sale_price_minor
         self.orders = Rows(table(OrderRow), {
@@ -217,7 +220,7 @@ class _Rows:
             "created_at": now}, {"order_id": [], "shopper_id": [], "quantity": []})
         self.events = Rows(table(EventRow), {
             "merchant_id": item.merchant_id, "type": "order.created", "created_at": now,
-            "dispatched": not queued}, {"id": [], "data": []})
+            "dispatched": "order.created" not in queued}, {"id": [], "data": []})
         self.batch: list[Rows] = []  # the batch's event and hold timer
         self.answer = {"item_id": item.id, "slot_id": slot_id,
                        "hold_expires_at": hold.isoformat()}  # besides the order's fields
@@ -247,14 +250,14 @@ class _Rows:
 
 
 def _batch_event(facts: ItemFacts, slot_id: str, orders: list[dict[str, Any]],
-                 now: datetime) -> Rows:
+                 now: datetime, queued: set[str]) -> Rows:
     """One outbox event per batch, listing its orders: an event row per order would cost
     the dispatcher as much as the orders themselves."""
     summary = [{k: o[k] for k in ("id", "shopper_id", "quantity", "total_minor")}
                for o in orders]
     return Rows(table(EventRow), {
         "id": new_id("evt"), "merchant_id": facts.item.merchant_id,
-        "type": "flash_sale.orders_created", "created_at": now, "dispatched": False,
+        "type": BATCH_EVENT, "created_at": now, "dispatched": BATCH_EVENT not in queued,
         "data": {"item_id": facts.item.id, "event_id": facts.event.id, "slot_id": slot_id,
                  "currency": facts.item.currency, "orders": summary}})
 
@@ -268,16 +271,17 @@ def _sold_out_event(facts: ItemFacts, slot_id: str, now: datetime) -> Rows:
 
 
 def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], won: list[int],
-                result: BatchResult, queued: bool) -> _Rows:
-    """The rows of the orders of ``won`` (and their answers, in ``result``); their
-    ``order.created`` events are queued for dispatch only if someone wants them."""
+                result: BatchResult, queued: set[str]) -> _Rows:
+    """The rows of the orders of ``won`` (and their answers, in ``result``); of their events,
+    the types in ``queued`` are queued for dispatch (someone wants them)."""
     now = tx.now()
     hold = now + timedelta(minutes=tx.settings.hold_minutes)
     rows = _Rows(facts, slot_id, now, hold, queued)
     for i in won:
         result.outcomes[i] = (201, rows.add(buys[i]))
     if won:
-        batch = _batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now)
+        batch = _batch_event(facts, slot_id, [result.outcomes[i][1] for i in won], now,
+                             queued)
         rows.batch = [batch, Rows(table(TimerRow), {
             "id": new_id("tmr"), "kind": lifecycle.HOLD_TIMER, "ref": batch.same["id"],
             "due_at": hold, "attempts": 0})]
@@ -286,7 +290,7 @@ def _new_orders(tx: Tx, facts: ItemFacts, slot_id: str, buys: dict[int, Buy], wo
 
 def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResult:
     """Usually five statements on PostgreSQL: the sessions, the limits, which buyers a
-    creator may have brought (for attribution), who wants ``order.created`` events, and the
+    creator may have brought (for attribution), who wants the batch's events, and the
     hot row's UPDATE with the orders' INSERTs (written as if every admitted request wins,
     which holds unless the quota runs out within the batch; then the rows are written once
     the winners are known)."""
@@ -303,7 +307,7 @@ def run_batch(tx: Tx, facts: ItemFacts, reqs: Sequence[BuyRequest]) -> BatchResu
     admitted = _admit(tx, scopes, buys, idx, result)
     after = orders.before_bulk(tx, [(facts.item.merchant_id, buys[i].shopper_id,
                                      buys[i].context or {}) for i in admitted])
-    queued = bool(admitted) and outbox.wanted(tx, facts.item.merchant_id, "order.created")
+    queued = outbox.wanted(tx, facts.item.merchant_id, QUEUED) if admitted else set()
     new = _new_orders(tx, facts, slot_id, buys, admitted, result, queued)
     wanted = sum(buys[i].quantity for i in admitted)
     granted, result.left = hot_store.take_and_insert(tx, facts.item.id, wanted, new.parts(),
