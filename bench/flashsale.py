@@ -21,7 +21,13 @@ server) and of wrk; ``orders_per_commit`` is the engine's mean batch. The goal's
 pgbench at its best client count; ``engine_over_pgbench_same_clients`` compares with pgbench
 at as many clients as wrk has connections, for information.
 
-Usage: ``python bench/flashsale.py --json [--duration 8] [--connections 64]``.
+Each configuration runs with 64 wrk connections (keys ``postgres_2`` and so on) and with 256
+(``postgres_2_c256``): 64 shoppers in play are a closed loop that leaves the engine bound by
+latency, not CPU (a process's shoppers wait for their batch's commit, its batch for their next
+requests; a fifth of the CPU stays idle), 256 are a flash crowd, more shoppers waiting than
+one batch per process takes, which fills bigger batches.
+
+Usage: ``python bench/flashsale.py --json [--duration 8] [--connections 64,256]``.
 """
 
 from __future__ import annotations
@@ -249,15 +255,19 @@ def backend_runs(backend: str, args: argparse.Namespace,
         tokens.write_text("\n".join(b.tokens) + "\n")
         out = {}
         for workers in args.workers:
-            log(f"{backend}, {workers} server process(es): engine")
-            engine = measure("pintuan.asgi:app", "/v1/me/flash-orders", db_url, b, tokens,
-                             workers, args, trivial=True)
-            log(f"  engine {engine['accepted_per_s']} orders/s, server "
-                f"{engine['server_cpu_us']} us/order, db {engine['db_cpu_us']} us/order")
-            naive = measure("bench.flash_naive:app", "/bench/naive-buy", db_url, b, tokens,
-                            workers, args, trivial=False)
-            log(f"  naive {naive['accepted_per_s']} orders/s")
-            out[f"{backend}_{workers}"] = summary(engine, naive, pg_tps, args.connections)
+            for n, connections in enumerate(args.connections):
+                run = argparse.Namespace(**{**vars(args), "connections": connections})
+                log(f"{backend}, {workers} server process(es), {connections} connections: "
+                    "engine")
+                engine = measure("pintuan.asgi:app", "/v1/me/flash-orders", db_url, b, tokens,
+                                 workers, run, trivial=True)
+                log(f"  engine {engine['accepted_per_s']} orders/s, server "
+                    f"{engine['server_cpu_us']} us/order, db {engine['db_cpu_us']} us/order")
+                naive = measure("bench.flash_naive:app", "/bench/naive-buy", db_url, b, tokens,
+                                workers, run, trivial=False)
+                log(f"  naive {naive['accepted_per_s']} orders/s")
+                key = f"{backend}_{workers}" + ("" if n == 0 else f"_c{connections}")
+                out[key] = summary(engine, naive, pg_tps, connections)
         return out
     finally:
         drop_database(db_url)
@@ -267,7 +277,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--json", action="store_true", help="print the JSON summary last (default)")
     p.add_argument("--duration", type=int, default=8)
-    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")],
+                   default=[64, 256], help="wrk connections, one run each (the first: the "
+                   "unsuffixed keys)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--shoppers", type=int, default=120_000)
     p.add_argument("--quota", type=int, default=1_000_000)
