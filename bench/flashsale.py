@@ -24,8 +24,9 @@ at as many clients as wrk has connections, for information.
 Each configuration runs with 64 wrk connections (keys ``postgres_2`` and so on) and with 256
 (``postgres_2_c256``): 64 shoppers in play are a closed loop that leaves the engine bound by
 latency, not CPU (a process's shoppers wait for their batch's commit, its batch for their next
-requests; a fifth of the CPU stays idle), 256 are a flash crowd, more shoppers waiting than
-one batch per process takes, which fills bigger batches.
+requests; the CPU the run accounts for, per order times orders/s, fills about 85% of the two
+cores), 256 are a flash crowd, more shoppers waiting than one batch per process takes, which
+fills bigger batches (about 90%).
 
 Usage: ``python bench/flashsale.py --json [--duration 8] [--connections 64,256]``.
 """

@@ -308,10 +308,10 @@ def _pg_array(values: list[Any], kind: str) -> str:
 
 
 def _inserts_pg(parts: Sequence[Rows], params: dict[str, Any], guard: str = "") -> list[str]:
-    """Data-modifying CTEs, one per part: values shared by a part's rows are sent once, the
-    others as one array literal per column, so PostgreSQL parses each value once and nothing
-    per row is built in Python; foreign keys are checked at the statement's end, when every
-    row is in."""
+    """Data-modifying CTEs, one per part: values shared by a part's rows are sent (and parsed
+    by PostgreSQL) once, the others as one array literal per column, so no row is assembled
+    in Python or parsed from a document of whole rows; foreign keys are checked at the
+    statement's end, when every row is in."""
     ctes = []
     for n, rows in enumerate(parts):
         sql, types = _insert_pg(rows.table, tuple(rows.same), tuple(rows.each), n, guard)
