@@ -117,10 +117,10 @@ def detail_faults(db_url: str, item_id: str) -> int:
              AND f.shopper_id = o.shopper_id) <> 1)""", i=item_id)[0][0]
     dangling = query(db_url, """
         SELECT (SELECT count(*) FROM order_lines l WHERE NOT EXISTS (
-                  SELECT FROM orders o WHERE o.id = l.order_id)
-                OR NOT EXISTS (SELECT FROM skus s WHERE s.id = l.sku_id)
-                OR NOT EXISTS (SELECT FROM stock_levels v WHERE v.id = l.stock_level_id))
+                  SELECT 1 FROM orders o WHERE o.id = l.order_id)
+                OR NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)
+                OR NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))
              + (SELECT count(*) FROM flash_orders f WHERE NOT EXISTS (
-                  SELECT FROM orders o WHERE o.id = f.order_id)
-                OR NOT EXISTS (SELECT FROM flash_items i WHERE i.id = f.item_id))""")[0][0]
+                  SELECT 1 FROM orders o WHERE o.id = f.order_id)
+                OR NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id))""")[0][0]
     return int(unmatched) + int(dangling)
