@@ -366,13 +366,26 @@ def take_and_insert(tx: Tx, item_id: str, wanted: int, parts: Sequence[Rows],
     return (0, 0) if not rows else (int(rows[0][0]), int(rows[0][1]))
 
 
+_REJECTIONS_PG = """INSERT INTO flash_rejections (item_id, reason, count)
+SELECT * FROM unnest(%(items)s::text[], %(reasons)s::text[], %(counts)s::bigint[])
+ON CONFLICT (item_id, reason) DO UPDATE SET count = flash_rejections.count + excluded.count"""
+
+
 def count_rejections(tx: Tx, counts: dict[tuple[str, str], int]) -> None:
-    """Add to the (item, reason) refusal counters."""
+    """Add to the (item, reason) refusal counters (in key order, so concurrent batches wait
+    for each other's rows in one order; on PostgreSQL one prepared statement: a batch that
+    refused someone would otherwise build and compile an upsert, ~0.5 ms of the batch's
+    thread)."""
     if not counts:
+        return
+    rows = sorted(counts.items())
+    if tx.dialect == "postgresql":
+        _pg(tx, _REJECTIONS_PG, {"items": text_array([i for (i, _), _ in rows]),
+                                 "reasons": text_array([r for (_, r), _ in rows]),
+                                 "counts": _pg_array([n for _, n in rows], "bigint")})
         return
     t = table(FlashRejectionRow)
     stmt = _dialect_insert(tx)(t)
     stmt = stmt.on_conflict_do_update(index_elements=[t.c.item_id, t.c.reason],
                                       set_={"count": t.c.count + stmt.excluded.count})
-    tx.session.execute(stmt, [{"item_id": i, "reason": r, "count": n}
-                              for (i, r), n in sorted(counts.items())])
+    tx.session.execute(stmt, [{"item_id": i, "reason": r, "count": n} for (i, r), n in rows])
