@@ -221,6 +221,9 @@ class _Rows:
         self.events = Rows(table(EventRow), {
             "merchant_id": item.merchant_id, "type": "order.created", "created_at": now,
             "dispatched": "order.created" not in queued}, {"id": [], "data": []})
+        # the columns each order adds a value to, in their order above (see ``add``)
+        self.order_columns, self.line_columns, self.entry_columns = (
+            tuple(rows.each.values()) for rows in (self.orders, self.lines, self.entries))
         self.batch: list[Rows] = []  # the batch's event and hold timer
         self.answer = {"item_id": item.id, "slot_id": slot_id,
                        "hold_expires_at": hold.isoformat()}  # besides the order's fields
@@ -230,20 +233,25 @@ class _Rows:
         order_id = new_id("ord")
         body = order_id.removeprefix("ord")  # the order's line and event share its unique body
         total = self.unit * buy.quantity
-        for column, value in (("id", order_id), ("shopper_id", buy.shopper_id),
-                              ("total_minor", total)):
-            self.orders.each[column].append(value)
-        for column, value in (("id", "oln" + body), ("order_id", order_id),
-                              ("quantity", buy.quantity), ("total_minor", total)):
-            self.lines.each[column].append(value)
-        for column, value in (("order_id", order_id), ("shopper_id", buy.shopper_id),
-                              ("quantity", buy.quantity)):
-            self.entries.each[column].append(value)
-        fields = {**self.fields, "id": order_id, "shopper_id": buy.shopper_id,
+        shopper_id, quantity = buy.shopper_id, buy.quantity
+        ids, shoppers_, totals = self.order_columns
+        ids.append(order_id)
+        shoppers_.append(shopper_id)
+        totals.append(total)
+        ids, orders_, quantities, totals = self.line_columns
+        ids.append("oln" + body)
+        orders_.append(order_id)
+        quantities.append(quantity)
+        totals.append(total)
+        orders_, shoppers_, quantities = self.entry_columns
+        orders_.append(order_id)
+        shoppers_.append(shopper_id)
+        quantities.append(quantity)
+        fields = {**self.fields, "id": order_id, "shopper_id": shopper_id,
                   "total_minor": total}
         self.events.each["id"].append("evt" + body)
         self.events.each["data"].append({"order": fields})
-        return {**fields, **self.answer, "quantity": buy.quantity}
+        return {**fields, **self.answer, "quantity": quantity}
 
     def parts(self) -> list[Rows]:
         return [self.orders, self.lines, self.entries, self.events, *self.batch]
