@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.concurrency.crowd import Brand, Servers, brand
+from tests.concurrency.integrity import DANGLING_DETAILS
 from tests.databases import drop_database, make_database
 
 BUY = "/v1/me/flash-orders"
@@ -105,8 +106,8 @@ def ledgers(db_url: str, item_id: str, sku: str) -> dict[str, Any]:
 
 
 def detail_faults(db_url: str, item_id: str) -> int:
-    """The item's orders without exactly one matching line and flash entry, and lines or
-    entries whose order, SKU, stock level or item is missing: what foreign keys on these
+    """The item's orders without exactly one matching line and flash entry, and any line or
+    entry whose order, SKU, stock level or item is missing: what foreign keys on these
     detail tables would have refused (they have none: migration 0009)."""
     unmatched = query(db_url, """
         SELECT count(*) FROM orders o JOIN flash_items i ON i.id = o.ref
@@ -115,12 +116,4 @@ def detail_faults(db_url: str, item_id: str) -> int:
              AND l.stock_level_id = i.stock_level_id AND l.total_minor = o.total_minor) <> 1
           OR (SELECT count(*) FROM flash_orders f WHERE f.order_id = o.id AND f.item_id = i.id
              AND f.shopper_id = o.shopper_id) <> 1)""", i=item_id)[0][0]
-    dangling = query(db_url, """
-        SELECT (SELECT count(*) FROM order_lines l WHERE NOT EXISTS (
-                  SELECT 1 FROM orders o WHERE o.id = l.order_id)
-                OR NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)
-                OR NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))
-             + (SELECT count(*) FROM flash_orders f WHERE NOT EXISTS (
-                  SELECT 1 FROM orders o WHERE o.id = f.order_id)
-                OR NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id))""")[0][0]
-    return int(unmatched) + int(dangling)
+    return int(unmatched) + int(query(db_url, DANGLING_DETAILS)[0][0])

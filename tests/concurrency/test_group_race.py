@@ -8,6 +8,7 @@ import httpx
 import psycopg
 
 from tests.concurrency.conftest import merchant, pay, setup_deal, shopper, wait_for
+from tests.concurrency.integrity import DANGLING_DETAILS, ORDERS_WITHOUT_ONE_LINE
 
 
 def test_fifty_shoppers_race_for_the_last_two_seats(server):
@@ -58,3 +59,7 @@ def test_fifty_shoppers_race_for_the_last_two_seats(server):
         negative = conn.execute("SELECT count(*) FROM stock_levels WHERE available < 0 "
                                 "OR reserved < 0").fetchone()
         assert negative == (0,)
+        lineless = conn.execute(ORDERS_WITHOUT_ONE_LINE, {"orders": list(orders.values()),
+                                                          "sku": sku}).fetchone()
+        assert lineless == (0,)
+        assert conn.execute(DANGLING_DETAILS).fetchone() == (0,)
