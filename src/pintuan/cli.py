@@ -1,4 +1,4 @@
-"""``pintuan serve | worker | migrate | demo | merchants-create``."""
+"""``pintuan serve | worker | migrate | demo | merchants-create | check``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ import threading
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 
 from pintuan import container as containers
 from pintuan import demo as demo_brand
 from pintuan import migrate as migrations
 from pintuan.api import create_app
 from pintuan.core.settings import Settings
+from pintuan.flashsale import store as flash_store
 from pintuan.merchants import service as merchants
+from pintuan.orders import store as order_store
 
 app = typer.Typer(help="pintuan: self-hosted social commerce.", no_args_is_help=True)
 console = Console()
@@ -90,3 +93,19 @@ def merchants_create(name: str, slug: str, currency: str = "CNY",
                                              phone_region=phone_region or None)
         key = merchants.issue_key(tx, merchant_id=merchant.id, label="first key")
     console.print(f"{merchant.id}  key: [bold yellow]{key.secret}[/]")
+
+
+@app.command()
+def check() -> None:
+    """Count order detail rows that point at nothing: order lines and flash-sale entries have
+    no foreign keys (migration 0009), so nothing in the database refuses them. Exits 1 when
+    any is found."""
+    c = containers.build(Settings())
+    with c.db.read() as session:
+        found = order_store.dangling_lines(session) | flash_store.dangling_entries(session)
+    table = Table("check", "rows")
+    for name, count in found.items():
+        table.add_row(name, f"[red]{count}[/]" if count else "0")
+    console.print(table)
+    if any(found.values()):
+        raise typer.Exit(1)

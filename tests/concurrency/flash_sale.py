@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.concurrency.crowd import Brand, Servers, brand
-from tests.concurrency.integrity import DANGLING_DETAILS
+from tests.concurrency.integrity import dangling
 from tests.databases import drop_database, make_database
 
 BUY = "/v1/me/flash-orders"
@@ -107,7 +107,7 @@ def ledgers(db_url: str, item_id: str, sku: str) -> dict[str, Any]:
 
 def detail_faults(db_url: str, item_id: str) -> int:
     """The item's orders without exactly one matching line and flash entry, and any line or
-    entry whose order, SKU, stock level or item is missing: what foreign keys on these
+    entry pointing at nothing (``pintuan check``'s counts): what foreign keys on these
     detail tables would have refused (they have none: migration 0009)."""
     unmatched = query(db_url, """
         SELECT count(*) FROM orders o JOIN flash_items i ON i.id = o.ref
@@ -116,4 +116,4 @@ def detail_faults(db_url: str, item_id: str) -> int:
              AND l.stock_level_id = i.stock_level_id AND l.total_minor = o.total_minor) <> 1
           OR (SELECT count(*) FROM flash_orders f WHERE f.order_id = o.id AND f.item_id = i.id
              AND f.shopper_id = o.shopper_id) <> 1)""", i=item_id)[0][0]
-    return int(unmatched) + int(query(db_url, DANGLING_DETAILS)[0][0])
+    return int(unmatched) + dangling(db_url)

@@ -16,9 +16,10 @@ from sqlalchemy import (
     case,
     func,
     select,
+    text,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt, table
 from pintuan.core.outbox import EventRow
@@ -209,3 +210,22 @@ def order_statuses(tx: Tx, item_id: str) -> dict[str, int]:
                                                         FlashOrderRow.order_id == OrderRow.id)
             .where(FlashOrderRow.item_id == item_id).group_by(OrderRow.status))
     return {row[0]: row[1] for row in tx.session.execute(stmt)}
+
+
+_DANGLING_ENTRIES = text("""SELECT
+  (SELECT count(*) FROM flash_orders f
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
+  (SELECT count(*) FROM flash_orders f
+   WHERE NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
+  (SELECT count(*) FROM orders o WHERE o.kind = 'flashsale'
+   AND NOT EXISTS (SELECT 1 FROM flash_orders f WHERE f.order_id = o.id))""")
+
+
+def dangling_entries(session: Session) -> dict[str, int]:
+    """Flash-sale entries pointing at a missing order or item, and flash-sale orders without
+    their entry: what foreign keys would refuse or the batch should never leave (the table
+    has none, migration 0009; ``pintuan check``)."""
+    row = session.execute(_DANGLING_ENTRIES).one()
+    return {"flash-sale entries without their order": int(row[0]),
+            "flash-sale entries without their item": int(row[1]),
+            "flash-sale orders without their entry": int(row[2])}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt
 from pintuan.core.tx import Tx
@@ -95,3 +95,21 @@ def page(tx: Tx, *, merchant_id: str, shopper_id: str | None, status: str | None
     if after:
         stmt = stmt.where(OrderRow.id < after)
     return list(tx.session.scalars(stmt.order_by(OrderRow.id.desc()).limit(limit)))
+
+
+_DANGLING_LINES = text("""SELECT
+  (SELECT count(*) FROM order_lines l
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
+  (SELECT count(*) FROM order_lines l
+   WHERE NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
+  (SELECT count(*) FROM order_lines l
+   WHERE NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
+
+
+def dangling_lines(session: Session) -> dict[str, int]:
+    """Order lines pointing at a missing order, SKU or stock level: what foreign keys would
+    refuse (the table has none, migration 0009; ``pintuan check``)."""
+    row = session.execute(_DANGLING_LINES).one()
+    return {"order lines without their order": int(row[0]),
+            "order lines without their SKU": int(row[1]),
+            "order lines without their stock level": int(row[2])}

@@ -4,7 +4,7 @@ They are written only with their order, in the same statement, and reference row
 never deleted (the order, the SKU, its stock level, the sale's item), read in the same
 transaction. PostgreSQL checks a foreign key with one query per row and key: five per flash
 order, a fifth of the database's work for a batch of orders. The references stay checked
-by the tests (``tests/concurrency/flash_sale.py``: ``orphans``).
+by ``pintuan check`` (run by the concurrency tests after every race).
 
 Revision ID: 0009
 Revises: 0008
