@@ -32,6 +32,7 @@ from tests.concurrency.flash_sale import query  # noqa: E402
 from tests.databases import drop_database, make_database  # noqa: E402
 
 from pintuan import container as containers  # noqa: E402
+from pintuan.container import Container  # noqa: E402
 from pintuan.core.clock import SystemClock  # noqa: E402
 from pintuan.core.settings import Settings  # noqa: E402
 from pintuan.core.signing import digest  # noqa: E402
@@ -49,29 +50,37 @@ class LaterClock(SystemClock):
         return super().now() + self.offset
 
 
+def _pending_orders(db_url: str, args: argparse.Namespace,
+                    clock: LaterClock) -> tuple[Container, str]:
+    """``--orders`` pending orders on a new item, made in batches of ``--batch`` by the
+    batcher's own commit: the container (its clock is ``clock``) and the item's id."""
+    b = brand(db_url, args.orders)
+    server = Server("pintuan.asgi:app", db_url, 1)
+    try:
+        _, item_id = new_item(server.url, b, args.orders)
+    finally:
+        server.stop()
+    c = containers.build(Settings(database_url=db_url, secret_key="bench", run_worker=False),
+                         clock=clock)
+    batcher = Batcher(c)
+    facts = batcher._read_facts(item_id)
+    assert facts is not None
+    hashes = [digest(t) for t in b.tokens]
+    for start in range(0, args.orders, args.batch):
+        reqs = [BuyRequest(h, 1) for h in hashes[start:start + args.batch]]
+        batcher._commit(facts, reqs, Counter())
+        if start // args.batch % 20 == 0:
+            log(f"{start + len(reqs)}/{args.orders} orders made")
+    taken, = query(db_url, "SELECT taken FROM flash_items WHERE id = :i", i=item_id)[0]
+    assert taken == args.orders, taken
+    return c, item_id
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     db_url = make_database(args.backend)
     try:
-        b = brand(db_url, args.orders)
-        server = Server("pintuan.asgi:app", db_url, 1)
-        try:
-            _, item_id = new_item(server.url, b, args.orders)
-        finally:
-            server.stop()
         clock = LaterClock()
-        c = containers.build(Settings(database_url=db_url, secret_key="bench",
-                                      run_worker=False), clock=clock)
-        batcher = Batcher(c)
-        facts = batcher._read_facts(item_id)
-        assert facts is not None
-        hashes = [digest(t) for t in b.tokens]
-        for start in range(0, args.orders, args.batch):
-            reqs = [BuyRequest(h, 1) for h in hashes[start:start + args.batch]]
-            batcher._commit(facts, reqs, Counter())
-            if start // args.batch % 20 == 0:
-                log(f"{start + len(reqs)}/{args.orders} orders made")
-        taken, = query(db_url, "SELECT taken FROM flash_items WHERE id = :i", i=item_id)[0]
-        assert taken == args.orders, taken
+        c, item_id = _pending_orders(db_url, args, clock)
         clock.offset = timedelta(minutes=c.settings.hold_minutes + 1)
         probe = Probe(os.getpid(), db_url if args.backend == "postgres" else None)
         probe.start()
