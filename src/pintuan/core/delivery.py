@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base
@@ -80,6 +80,12 @@ def enqueue(tx: Tx, *, merchant_id: str, target: str, event_id: str, event_type:
                       next_attempt_at=tx.now(), created_at=tx.now())
     tx.session.add(row)
     return row
+
+
+def any_due(now: datetime) -> ColumnElement[bool]:
+    """Whether some delivery waits for an attempt (for the worker's look at its queues)."""
+    return select(DeliveryRow.id).where(DeliveryRow.status == "pending",
+                                        DeliveryRow.next_attempt_at <= now).exists()
 
 
 def claim_due(tx: Tx, limit: int = 20) -> list[DeliveryRow]:

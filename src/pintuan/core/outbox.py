@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, select, text, update
+from sqlalchemy import JSON, ColumnElement, Index, String, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.clock import as_utc
@@ -90,6 +90,11 @@ SELECT id, merchant_id, type, data, created_at FROM events WHERE NOT dispatched
 ORDER BY id LIMIT %(limit)s"""
 _MARK_PG = """UPDATE events SET dispatched = true WHERE id = ANY(%(ids)s::text[])
 AND NOT dispatched RETURNING id"""
+
+
+def any_queued() -> ColumnElement[bool]:
+    """Whether some event waits for dispatch (for the worker's look at its queues)."""
+    return select(EventRow.id).where(text("NOT events.dispatched")).exists()
 
 
 def claim_undispatched(tx: Tx, limit: int = 500) -> list[Event]:

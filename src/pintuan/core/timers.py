@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, delete, select
+from sqlalchemy import ColumnElement, Index, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base, table, upsert
@@ -46,6 +46,11 @@ def cancel(tx: Tx, *, kind: str, ref: str) -> None:
 
 def cancel_many(tx: Tx, *, kind: str, refs: Sequence[str]) -> None:
     tx.session.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.ref.in_(refs)))
+
+
+def any_due(now: datetime) -> ColumnElement[bool]:
+    """Whether some timer is due (for the worker's one-statement look at its queues)."""
+    return select(TimerRow.id).where(TimerRow.due_at <= now).exists()
 
 
 def claim_due(tx: Tx) -> TimerRow | None:

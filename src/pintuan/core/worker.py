@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
+from sqlalchemy import select
 
 from pintuan.core import delivery, idempotency, outbox, timers
 from pintuan.core.clock import Clock
@@ -97,10 +98,22 @@ class Worker:
         with self.db.write() as session:
             return idempotency.purge(self.tx(session), older_than=cutoff)
 
+    def work_waiting(self) -> bool:
+        """Whether a timer is due, an event queued or a delivery due, asked in one
+        statement: an idle pass cost a transaction per queue (~2 ms of this thread, four
+        passes a second in every server process), this one read is a quarter of that."""
+        now = self.clock.now()
+        with self.db.read() as session:
+            found = session.execute(select(timers.any_due(now), outbox.any_queued(),
+                                           delivery.any_due(now))).one()
+        return any(found)
+
     def run_once(self) -> int:
         """One pass over the queues and housekeeping; how much work it did."""
-        return (self.run_timers() + self.dispatch_events() + self.send_deliveries()
-                + self.purge_expired())
+        done = 0
+        if self.work_waiting():
+            done = self.run_timers() + self.dispatch_events() + self.send_deliveries()
+        return done + self.purge_expired()
 
     def drain(self, rounds: int = 20) -> None:
         """Run passes until there is nothing left to do (tests, and the CLI's demo)."""

@@ -1,0 +1,61 @@
+"""The worker's look at its queues, on both backends: one read says whether a timer is due,
+an event waits for dispatch or a delivery for an attempt; an idle pass does nothing more."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from pintuan.core import delivery, outbox, timers
+
+
+def _write(h: Any, fn: Any) -> Any:
+    with h.c.db.write() as session:
+        return fn(h.c.tx(session))
+
+
+def test_a_timer_is_work_once_due(h):
+    h.drain()
+    assert not h.c.worker.work_waiting()
+    _write(h, lambda tx: timers.schedule(tx, kind="test.kind", ref="r-1",
+                                         due_at=tx.now() + timedelta(minutes=5)))
+    assert not h.c.worker.work_waiting()
+    h.clock.advance(minutes=5)
+    assert h.c.worker.work_waiting()
+    _write(h, lambda tx: timers.cancel(tx, kind="test.kind", ref="r-1"))
+    assert not h.c.worker.work_waiting()
+
+
+def test_a_queued_event_is_work_until_dispatched(h):
+    h.drain()
+    event_id = _write(h, lambda tx: outbox.emit(tx, merchant_id="mer_x", type="test.happened",
+                                                data={}))
+    assert h.c.worker.work_waiting()
+    _write(h, lambda tx: outbox.mark_dispatched(tx, [event_id]))
+    assert not h.c.worker.work_waiting()
+
+
+def test_a_delivery_is_work_until_leased(h):
+    h.drain()
+    _write(h, lambda tx: delivery.enqueue(
+        tx, merchant_id="mer_x", target="webhook:x", event_id="evt_x", event_type="test",
+        url="http://127.0.0.1:9/", payload="{}", signature_header="Sig", secret_sealed="-"))
+    assert h.c.worker.work_waiting()
+    leased = _write(h, lambda tx: [d.id for d in delivery.claim_due(tx)])
+    assert len(leased) == 1
+    assert not h.c.worker.work_waiting()
+    h.clock.advance(seconds=delivery.LEASE.total_seconds())
+    assert h.c.worker.work_waiting()
+
+
+def test_an_idle_pass_only_looks(h, monkeypatch):
+    h.drain()
+
+    def forbidden() -> int:
+        pytest.fail("an idle pass opened a queue's transaction")
+
+    for name in ("run_timers", "dispatch_events", "send_deliveries"):
+        monkeypatch.setattr(h.c.worker, name, forbidden)
+    assert h.c.worker.run_once() == 0
