@@ -7,8 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
 
 from pintuan.core import delivery, outbox, timers
+from pintuan.core.worker import waiting_work
 
 
 def _write(h: Any, fn: Any) -> Any:
@@ -59,3 +62,24 @@ def test_an_idle_pass_only_looks(h, monkeypatch):
     for name in ("run_timers", "dispatch_events", "send_deliveries"):
         monkeypatch.setattr(h.c.worker, name, forbidden)
     assert h.c.worker.run_once() == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_the_look_walks_indexes_however_stale_the_statistics(h):
+    """A flash sale adds thousands of dispatched events and future timers a second, faster
+    than the planner's statistics follow (here: none of these rows analyzed). An EXISTS
+    form of the look scanned whole tables four times a second per process (~18 ms each
+    at 300,000 events)."""
+    sql = str(waiting_work(h.clock.now()).compile(dialect=postgresql.dialect(),
+                                                  compile_kwargs={"literal_binds": True}))
+    with h.c.db.write() as session:
+        session.execute(text(
+            "INSERT INTO events (id, merchant_id, type, data, created_at, dispatched) "
+            "SELECT 'evt' || g, 'mer_x', 'test', '{}', now(), true "
+            "FROM generate_series(1, 30000) g"))
+        session.execute(text(
+            "INSERT INTO timers (id, kind, ref, due_at, attempts) "
+            "SELECT 'tmr' || g, 'test.kind', 'r' || g, now() + interval '15 minutes', 0 "
+            "FROM generate_series(1, 5000) g"))
+        plan = "\n".join(str(r[0]) for r in session.execute(text("EXPLAIN " + sql)))
+    assert "Seq Scan" not in plan, plan

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, ScalarSelect, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base
@@ -82,10 +82,12 @@ def enqueue(tx: Tx, *, merchant_id: str, target: str, event_id: str, event_type:
     return row
 
 
-def any_due(now: datetime) -> ColumnElement[bool]:
-    """Whether some delivery waits for an attempt (for the worker's look at its queues)."""
-    return select(DeliveryRow.id).where(DeliveryRow.status == "pending",
-                                        DeliveryRow.next_attempt_at <= now).exists()
+def first_due(now: datetime) -> ScalarSelect[str]:
+    """The delivery due first, if one waits for an attempt (for the worker's look at its
+    queues; ordered like ``claim_due``, see ``timers.first_due``)."""
+    return (select(DeliveryRow.id)
+            .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now)
+            .order_by(DeliveryRow.next_attempt_at).limit(1).scalar_subquery())
 
 
 def claim_due(tx: Tx, limit: int = 20) -> list[DeliveryRow]:

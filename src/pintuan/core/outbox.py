@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Index, String, select, text, update
+from sqlalchemy import JSON, Index, ScalarSelect, String, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.clock import as_utc
@@ -92,9 +92,12 @@ _MARK_PG = """UPDATE events SET dispatched = true WHERE id = ANY(%(ids)s::text[]
 AND NOT dispatched RETURNING id"""
 
 
-def any_queued() -> ColumnElement[bool]:
-    """Whether some event waits for dispatch (for the worker's look at its queues)."""
-    return select(EventRow.id).where(text("NOT events.dispatched")).exists()
+def first_queued() -> ScalarSelect[str]:
+    """The oldest event waiting for dispatch, if any (for the worker's look at its queues;
+    ordered like ``claim_undispatched``, so it walks the queue's partial index: see
+    ``timers.first_due``)."""
+    return (select(EventRow.id).where(text("NOT events.dispatched")).order_by(EventRow.id)
+            .limit(1).scalar_subquery())
 
 
 def claim_undispatched(tx: Tx, limit: int = 500) -> list[Event]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Index, String, delete, select
+from sqlalchemy import Index, ScalarSelect, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pintuan.core.db import Base, table, upsert
@@ -48,9 +48,13 @@ def cancel_many(tx: Tx, *, kind: str, refs: Sequence[str]) -> None:
     tx.session.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.ref.in_(refs)))
 
 
-def any_due(now: datetime) -> ColumnElement[bool]:
-    """Whether some timer is due (for the worker's one-statement look at its queues)."""
-    return select(TimerRow.id).where(TimerRow.due_at <= now).exists()
+def first_due(now: datetime) -> ScalarSelect[str]:
+    """The timer due first, if one is due, for the worker's one-statement look at its queues:
+    ordered like ``claim_due`` and a scalar, not an EXISTS: PostgreSQL drops an EXISTS's
+    ORDER BY and LIMIT, and with statistics that lag a table growing by thousands of rows a
+    second (a flash sale) it then scanned the whole table."""
+    return (select(TimerRow.id).where(TimerRow.due_at <= now).order_by(TimerRow.due_at)
+            .limit(1).scalar_subquery())
 
 
 def claim_due(tx: Tx) -> TimerRow | None:

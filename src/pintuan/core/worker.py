@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from pintuan.core import delivery, idempotency, outbox, timers
 from pintuan.core.clock import Clock
@@ -29,6 +29,12 @@ log = logging.getLogger("pintuan.worker")
 BUSY_PASS = 100
 TRICKLE_WAIT = 0.25
 EventConsumer = Callable[[Tx, list[Event]], None]
+
+
+def waiting_work(now: datetime) -> Select[str, str, str]:
+    """The first due timer, queued event and due delivery (NULL where none): each walks its
+    queue's index, whatever the planner's statistics say."""
+    return select(timers.first_due(now), outbox.first_queued(), delivery.first_due(now))
 
 
 @dataclass
@@ -102,11 +108,9 @@ class Worker:
         """Whether a timer is due, an event queued or a delivery due, asked in one
         statement: an idle pass cost a transaction per queue (~2 ms of this thread, four
         passes a second in every server process), this one read is a quarter of that."""
-        now = self.clock.now()
         with self.db.read() as session:
-            found = session.execute(select(timers.any_due(now), outbox.any_queued(),
-                                           delivery.any_due(now))).one()
-        return any(found)
+            found = session.execute(waiting_work(self.clock.now())).one()
+        return any(v is not None for v in found)
 
     def run_once(self) -> int:
         """One pass over the queues and housekeeping; how much work it did."""
