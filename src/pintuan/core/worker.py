@@ -106,8 +106,8 @@ class Worker:
 
     def work_waiting(self) -> bool:
         """Whether a timer is due, an event queued or a delivery due, asked in one
-        statement: an idle pass cost a transaction per queue (~2 ms of this thread, four
-        passes a second in every server process), this one read is a quarter of that."""
+        statement: an idle pass cost a transaction per queue (~2.2 ms of this thread, four
+        passes a second in every server process), this one read ~0.7 ms."""
         with self.db.read() as session:
             found = session.execute(waiting_work(self.clock.now())).one()
         return any(v is not None for v in found)
