@@ -52,5 +52,6 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     clock = clock or SystemClock()
     http = http or httpx.Client(timeout=TIMEOUT)
     worker = Worker(db=db, clock=clock, settings=settings, http=http,
-                    timer_handlers=wiring.timer_handlers(), event_consumers=wiring.consumers())
+                    timer_handlers=wiring.timer_handlers(), event_consumers=wiring.consumers(),
+                    checks=wiring.checks())
     return Container(settings=settings, db=db, clock=clock, worker=worker)

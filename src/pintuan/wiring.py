@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pintuan.core import outbox, timers
-from pintuan.core.worker import EventConsumer
+from pintuan.core.worker import Check, EventConsumer
 from pintuan.creators import bonuses, commissions, referrals
 from pintuan.flashsale import announce
 from pintuan.flashsale import lifecycle as flash_orders
 from pintuan.flashsale import service as flashsale
+from pintuan.flashsale import store as flash_store
 from pintuan.groupbuy import lifecycle
 from pintuan.orders import service as orders
+from pintuan.orders import store as order_store
 from pintuan.payments import provider
 from pintuan.payments.sandbox import SandboxProvider
 from pintuan.webhooks import service as webhooks
@@ -33,3 +35,9 @@ for _consume, _interest in CONSUMERS:
 
 def consumers() -> list[EventConsumer]:
     return [consume for consume, _ in CONSUMERS]
+
+
+def checks() -> list[Check]:
+    """The order detail tables without foreign keys (migration 0009): rows pointing at
+    nothing, for ``pintuan check`` and the worker's periodic count."""
+    return [order_store.dangling_lines, flash_store.dangling_entries]

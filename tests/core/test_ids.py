@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pintuan.core.ids import _ALPHABET, _b32, new_id, new_token
+from pintuan.core.ids import _ALPHABET, _b32, lowest, new_id, new_token
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -108,3 +109,14 @@ def test_tokens_are_unique_url_safe_and_sized():
     assert all(set(t) <= allowed for t in tokens)
     assert all(len(t) == 32 for t in tokens)  # 24 bytes -> 32 base64 chars
     assert len(new_token(16)) == 22
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DATETIME_MS = st.integers(min_value=0, max_value=253402300799999)  # to the end of year 9999
+
+
+@FAST
+@given(made=DATETIME_MS, since=DATETIME_MS, micros=st.integers(0, 999), prefix=prefixes)
+def test_lowest_bounds_exactly_the_ids_made_since_a_time(made, since, micros, prefix):
+    at = EPOCH + timedelta(milliseconds=since, microseconds=micros)
+    assert (new_id(prefix, ms=made) >= lowest(prefix, at)) == (made >= since)

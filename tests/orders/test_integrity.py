@@ -3,18 +3,33 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from pintuan import migrate
 from pintuan.cli import app
 from pintuan.core.db import make_engine
+from pintuan.core.ids import new_id
 from pintuan.flashsale import store as flash_store
 from pintuan.orders import store as order_store
 from tests import factories as f
 from tests.flashsale.helpers import buy, event
+
+DANGLING_LINE = text(
+    "INSERT INTO order_lines (id, order_id, merchant_id, sku_id, stock_level_id, quantity, "
+    "list_price_minor, unit_price_minor, total_minor) VALUES (:id, 'ord_gone', 'mer_1', "
+    "'sku_gone', 'stl_gone', 1, 100, 100, 100)")
+
+
+def _line_id(hours_ago: float = 0) -> str:
+    return new_id("oln", ms=int((time.time() - hours_ago * 3600) * 1000))
 
 
 def _found(h) -> dict[str, int]:
@@ -52,12 +67,52 @@ def test_pintuan_check_exits_1_when_a_row_points_at_nothing(tmp_path: Path, monk
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO order_lines (id, order_id, merchant_id, sku_id, stock_level_id, "
-                "quantity, list_price_minor, unit_price_minor, total_minor) VALUES ('oln_1', "
-                "'ord_gone', 'mer_1', 'sku_gone', 'stl_gone', 1, 100, 100, 100)"))
+            conn.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})
     finally:
         engine.dispose()
     found = runner.invoke(app, ["check"])
     assert found.exit_code == 1
     assert "order lines without their order" in found.output
+    recent = runner.invoke(app, ["check", "--since", "1h"])
+    assert recent.exit_code == 0, recent.output  # the row was made two hours ago
+    assert runner.invoke(app, ["check", "--since", "3h"]).exit_code == 1
+    assert runner.invoke(app, ["check", "--since", "soon"]).exit_code == 2
+
+
+def test_a_window_counts_only_the_rows_made_since_its_start(h):
+    m = f.merchant(h)
+    item_id = event(h, m, quota=5)["items"][0]["id"]
+    made = buy(h, f.shopper(h, m), item_id).json()["id"]
+    with h.c.db.write() as session:
+        session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})
+        session.execute(DANGLING_LINE, {"id": _line_id()})
+        session.execute(text("DELETE FROM flash_orders WHERE order_id = :o"), {"o": made})
+
+    def counted(session: Session, since: datetime | None) -> tuple[int, int]:
+        lines = order_store.dangling_lines(session, since)["order lines without their order"]
+        entries = flash_store.dangling_entries(session, since)
+        return lines, entries["flash-sale orders without their entry"]
+
+    now = datetime.now(UTC)
+    with h.c.db.read() as session:
+        assert counted(session, None) == (2, 1)
+        assert counted(session, now - timedelta(hours=3)) == (2, 1)
+        assert counted(session, now - timedelta(hours=1)) == (1, 1)
+        assert counted(session, now + timedelta(minutes=1)) == (0, 0)
+
+
+def test_the_worker_counts_the_new_rows_when_due_and_logs_what_it_finds(h, caplog):
+    worker = replace(h.c.worker, _next_check=None, _checked_from=None)
+    assert set(worker.check_integrity().values()) == {0}
+    with h.c.db.write() as session:
+        session.execute(DANGLING_LINE, {"id": _line_id()})
+        session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})  # before any window
+    assert worker.check_integrity() == {}  # not due for ten minutes
+    h.clock.advance(minutes=10)
+    with caplog.at_level(logging.ERROR, logger="pintuan.worker"):
+        found = worker.check_integrity()
+    assert found["order lines without their order"] == 1
+    assert "integrity: 1 order lines without their order" in caplog.text
+    off = replace(worker, settings=h.c.settings.model_copy(
+        update={"integrity_check_minutes": 0}), _next_check=None)
+    assert off.check_integrity() == {}

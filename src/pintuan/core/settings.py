@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     sse_poll_seconds: float = 0.5
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     purge_interval_seconds: float = Field(default=600, gt=0)
+    integrity_check_minutes: float = Field(
+        default=10, ge=0, description="How often the worker counts the order detail rows "
+        "that point at nothing (what ``pintuan check`` counts; those tables have no foreign "
+        "keys) among the rows made since its last count, logging an error for each kind "
+        "found; 0 = never.")
     flash_ip_rate: float = Field(default=50, ge=0, description="Flash-sale buys per second "
                                  "per client IP (bursts of twice that), for all processes "
                                  "together through redis_url, else per process; 0 = off.")

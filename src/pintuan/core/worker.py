@@ -11,10 +11,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from pintuan.core import delivery, idempotency, outbox, timers
 from pintuan.core.clock import Clock
@@ -28,7 +29,14 @@ log = logging.getLogger("pintuan.worker")
 
 BUSY_PASS = 100
 TRICKLE_WAIT = 0.25
+# the integrity count's window starts this long before the last count started (a transaction
+# committing later than that after it made its ids escapes the counts), at first this long
+# before the worker's first count
+CHECK_OVERLAP = timedelta(minutes=5)
+CHECK_LOOKBACK = timedelta(hours=1)
 EventConsumer = Callable[[Tx, list[Event]], None]
+# the rows of a kind that point at nothing, by kind, among those made since a time (or all)
+Check = Callable[[Session, datetime | None], dict[str, int]]
 
 
 def waiting_work(now: datetime) -> Select[str, str, str]:
@@ -45,9 +53,12 @@ class Worker:
     http: httpx.Client
     timer_handlers: dict[str, timers.Handler]
     event_consumers: list[EventConsumer]
+    checks: list[Check] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _next_purge: datetime | None = None
+    _next_check: datetime | None = None
+    _checked_from: datetime | None = None
 
     def tx(self, session: object) -> Tx:
         return Tx(session=session, clock=self.clock, settings=self.settings)  # type: ignore[arg-type]
@@ -104,6 +115,29 @@ class Worker:
         with self.db.write() as session:
             return idempotency.purge(self.tx(session), older_than=cutoff)
 
+    def check_integrity(self) -> dict[str, int]:
+        """Every ``integrity_check_minutes``: the checks over the rows made since the last
+        count (see ``CHECK_OVERLAP``), an error logged for each kind found; what was found
+        (nothing when not due). The rows are found by id on primary keys, so a count costs
+        what was written since the last one, not the tables' size. The window is in the
+        system's time, which ids carry (``ids.new_id``); the schedule in the clock's."""
+        every, now = self.settings.integrity_check_minutes, self.clock.now()
+        due = self._next_check is None or now >= self._next_check
+        if not every or not self.checks or not due:
+            return {}
+        started = datetime.now(UTC)
+        since = self._checked_from or started - CHECK_LOOKBACK
+        with self.db.read() as session:
+            found = {kind: n for check in self.checks
+                     for kind, n in check(session, since).items()}
+        for kind, count in found.items():
+            if count:
+                log.error("integrity: %d %s among the rows made since %s; `pintuan check` "
+                          "counts them in the whole database", count, kind, since.isoformat())
+        self._checked_from = started - CHECK_OVERLAP
+        self._next_check = now + timedelta(minutes=every)
+        return found
+
     def work_waiting(self) -> bool:
         """Whether a timer is due, an event queued or a delivery due, asked in one
         statement: an idle pass cost a transaction per queue (~2.2 ms of this thread, four
@@ -117,7 +151,9 @@ class Worker:
         done = 0
         if self.work_waiting():
             done = self.run_timers() + self.dispatch_events() + self.send_deliveries()
-        return done + self.purge_expired()
+        done += self.purge_expired()
+        self.check_integrity()
+        return done
 
     def drain(self, rounds: int = 20) -> None:
         """Run passes until there is nothing left to do (tests, and the CLI's demo)."""

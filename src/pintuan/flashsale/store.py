@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt, table
+from pintuan.core.ids import lowest
 from pintuan.core.outbox import EventRow
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
@@ -213,19 +214,22 @@ def order_statuses(tx: Tx, item_id: str) -> dict[str, int]:
 
 
 _DANGLING_ENTRIES = text("""SELECT
-  (SELECT count(*) FROM flash_orders f
-   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
-  (SELECT count(*) FROM flash_orders f
-   WHERE NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
-  (SELECT count(*) FROM orders o WHERE o.kind = 'flashsale'
+  (SELECT count(*) FROM flash_orders f WHERE f.order_id >= :lo
+   AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
+  (SELECT count(*) FROM flash_orders f WHERE f.order_id >= :lo
+   AND NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
+  (SELECT count(*) FROM orders o WHERE o.id >= :lo AND o.kind = 'flashsale'
    AND NOT EXISTS (SELECT 1 FROM flash_orders f WHERE f.order_id = o.id))""")
 
 
-def dangling_entries(session: Session) -> dict[str, int]:
+def dangling_entries(session: Session, since: datetime | None = None) -> dict[str, int]:
     """Flash-sale entries pointing at a missing order or item, and flash-sale orders without
     their entry: what foreign keys would refuse or the batch should never leave (the table
-    has none, migration 0009; ``pintuan check``)."""
-    row = session.execute(_DANGLING_ENTRIES).one()
+    has none, migration 0009; ``pintuan check``, and the worker every
+    ``integrity_check_minutes``). ``since``: only the orders made since then and their
+    entries, found by order id on the primary keys (all of them otherwise)."""
+    lo = "" if since is None else lowest("ord", since)
+    row = session.execute(_DANGLING_ENTRIES, {"lo": lo}).one()
     return {"flash-sale entries without their order": int(row[0]),
             "flash-sale entries without their item": int(row[1]),
             "flash-sale orders without their entry": int(row[2])}

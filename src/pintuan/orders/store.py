@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt
+from pintuan.core.ids import lowest
 from pintuan.core.tx import Tx
 
 
@@ -98,18 +99,21 @@ def page(tx: Tx, *, merchant_id: str, shopper_id: str | None, status: str | None
 
 
 _DANGLING_LINES = text("""SELECT
-  (SELECT count(*) FROM order_lines l
-   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
-  (SELECT count(*) FROM order_lines l
-   WHERE NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
-  (SELECT count(*) FROM order_lines l
-   WHERE NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
+  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
+   AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
+  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
+   AND NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
+  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
+   AND NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
 
 
-def dangling_lines(session: Session) -> dict[str, int]:
+def dangling_lines(session: Session, since: datetime | None = None) -> dict[str, int]:
     """Order lines pointing at a missing order, SKU or stock level: what foreign keys would
-    refuse (the table has none, migration 0009; ``pintuan check``)."""
-    row = session.execute(_DANGLING_LINES).one()
+    refuse (the table has none, migration 0009; ``pintuan check``, and the worker every
+    ``integrity_check_minutes``). ``since``: only the lines made since then, found by id
+    on the primary key (all lines otherwise)."""
+    lo = "" if since is None else lowest("oln", since)
+    row = session.execute(_DANGLING_LINES, {"lo": lo}).one()
     return {"order lines without their order": int(row[0]),
             "order lines without their SKU": int(row[1]),
             "order lines without their stock level": int(row[2])}
