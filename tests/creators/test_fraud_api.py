@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pintuan import models
+from pintuan.creators import commissions, ledger_store
 from tests import factories as f
 from tests.creators import helpers as c
 
@@ -69,6 +70,37 @@ def test_a_buyer_with_the_creators_phone_is_a_self_referral_and_held(h):
     assert (com["state"], com["flags"]) == ("held", ["self_referral_phone"])
     r = h.client.post(f"/v1/commissions/{com['id']}/release", headers=f.auth(m))
     assert (r.status_code, r.json()["state"]) == (200, "pending")
+
+
+def test_an_opener_that_lost_the_race_tells_nothing_more(h, monkeypatch):
+    """Two dispatch passes observing one payment at once both find no commission and both
+    open; the second waits on the attribution's lock, then inserts nothing: only the first
+    says the commission is held. (The second pass is simulated: its first look finds
+    nothing, as it would have before the first committed.)"""
+    m, prog = _program(h)
+    cr = c.creator(h, m, prog, phone="+86 138 0013 8000")
+    buyer = f.shopper(h, m, phone="0086-138-0013-8000")
+    oid = _referred_paid(h, m, prog, cr, buyer)
+
+    def held() -> int:
+        return sum(1 for e in h.client.get("/v1/events", headers=f.auth(m)).json()
+                   if e["type"] == "commission.held")
+
+    assert held() == 1
+    real, looks = ledger_store.lock_commissions_of_order, []
+
+    def first_look_finds_nothing(tx, order_id):
+        looks.append(order_id)
+        return [] if len(looks) == 1 else real(tx, order_id)
+
+    monkeypatch.setattr(ledger_store, "lock_commissions_of_order", first_look_finds_nothing)
+    captured = h.client.get(f"/v1/orders/{oid}", headers=f.auth(m)).json()["captured_minor"]
+    with h.c.db.write() as session:
+        commissions.observe(h.c.tx(session), order_id=oid, captured=captured, refunded=0,
+                            confirmed_at=None)
+    assert looks == [oid, oid]  # it went to open them, and found the first opener's
+    assert held() == 1
+    assert _commission(h, m, oid)["state"] == "held"
 
 
 def test_a_phone_added_to_the_profile_later_is_compared_too(h):

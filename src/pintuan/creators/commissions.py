@@ -122,8 +122,9 @@ def _upline(tx: Tx, attribution: AttributionRow, program: ProgramRow) -> list[tu
 
 
 def _open(tx: Tx, attribution: AttributionRow, currency: str) -> list[CommissionRow]:
-    """The order's commissions, made once: a concurrent opener waits, then finds them. The
-    payments that opened them may add a fraud flag to the attribution (creators.fraud).
+    """The order's commissions, made once: a concurrent opener waits, then finds them, and
+    only the opener that made one held emits ``commission.held`` for it. The payments that
+    opened them may add a fraud flag to the attribution (creators.fraud).
 
     The attribution's lock orders this against a look-back flagging the order at the same
     time (_hold_looking_back): whichever runs second sees what the first committed, the
@@ -137,16 +138,23 @@ def _open(tx: Tx, attribution: AttributionRow, currency: str) -> list[Commission
     if added:
         attribution.flags = [*attribution.flags, *added]
     state = (State.HELD if attribution.flags else State.PENDING).value
+    opened = set()
     for depth, creator_id in [(1, attribution.creator_id), *_upline(tx, attribution, program)]:
         override = None if depth == 1 else program.override_bps[depth - 2]
-        ledger_store.create_commission(tx, CommissionRow(
+        row = CommissionRow(
             id=new_id("com"), merchant_id=attribution.merchant_id,
             program_id=attribution.program_id, creator_id=creator_id,
             order_id=attribution.order_id, depth=depth, currency=currency,
             parts=_parts(tx, attribution, override), state=state,
             flags=list(attribution.flags), total_minor=0, seen_captured=0, seen_refunded=0,
-            created_at=tx.now(), updated_at=tx.now()))
-    return ledger_store.lock_commissions_of_order(tx, attribution.order_id)
+            created_at=tx.now(), updated_at=tx.now())
+        if ledger_store.create_commission(tx, row):
+            opened.add(row.id)
+    rows = ledger_store.lock_commissions_of_order(tx, attribution.order_id)
+    for row in rows:
+        if row.id in opened and row.state == State.HELD.value:
+            _emit(tx, row, "commission.held")
+    return rows
 
 
 def to_model(row: CommissionRow, entries: list[EntryRow]) -> Commission:
@@ -189,9 +197,6 @@ def observe(tx: Tx, *, order_id: str, captured: int, refunded: int,
         order = orders.get(tx, order_id)
         assert order is not None
         rows = _open(tx, attribution, order.currency)
-        for row in rows:
-            if row.state == State.HELD.value:
-                _emit(tx, row, "commission.held")
     for row in rows:
         model = to_model(row, ledger_store.entries(tx, row.id))
         if refunded and model.seen == (0, 0):

@@ -116,10 +116,11 @@ def retire_cards(tx: Tx, *, program_id: str, creator_id: str | None,
     ).values(active=False))
 
 
-def create_commission(tx: Tx, row: CommissionRow) -> None:
-    """Insert unless the order has one already (a concurrent insert waits, then skips)."""
+def create_commission(tx: Tx, row: CommissionRow) -> bool:
+    """Insert unless the order has one already (a concurrent insert waits, then skips);
+    whether this call inserted it."""
     values = {c.name: getattr(row, c.name) for c in table(CommissionRow).columns}
-    insert_ignore(tx.session, table(CommissionRow), values)
+    return insert_ignore(tx.session, table(CommissionRow), values)
 
 
 def lock_commissions_of_order(tx: Tx, order_id: str) -> list[CommissionRow]:
