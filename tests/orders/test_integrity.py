@@ -85,7 +85,7 @@ def test_a_window_counts_only_the_rows_made_since_its_start(h):
     made = buy(h, f.shopper(h, m), item_id).json()["id"]
     with h.c.db.write() as session:
         session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})
-        session.execute(DANGLING_LINE, {"id": _line_id()})
+        session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=-0.001)})  # the newest
         session.execute(text("DELETE FROM flash_orders WHERE order_id = :o"), {"o": made})
 
     def counted(session: Session, since: datetime | None) -> tuple[int, int]:
@@ -99,6 +99,10 @@ def test_a_window_counts_only_the_rows_made_since_its_start(h):
         assert counted(session, now - timedelta(hours=3)) == (2, 1)
         assert counted(session, now - timedelta(hours=1)) == (1, 1)
         assert counted(session, now + timedelta(minutes=1)) == (0, 0)
+        # the newest lines are the new dangling one and the buy's: the old one is not read
+        newest = [order_store.dangling_lines(session, None, n)["order lines without their "
+                                                               "order"] for n in (1, 2, 3)]
+        assert newest == [1, 1, 2]
 
 
 def test_the_worker_counts_the_new_rows_when_due_and_logs_what_it_finds(h, caplog):
@@ -116,3 +120,12 @@ def test_the_worker_counts_the_new_rows_when_due_and_logs_what_it_finds(h, caplo
     off = replace(worker, settings=h.c.settings.model_copy(
         update={"integrity_check_minutes": 0}), _next_check=None)
     assert off.check_integrity() == {}
+
+
+def test_the_worker_reads_only_the_newest_rows(h):
+    worker = replace(h.c.worker, settings=h.c.settings.model_copy(
+        update={"integrity_check_rows": 1}), _next_check=None, _checked_from=None)
+    with h.c.db.write() as session:
+        for _ in range(3):
+            session.execute(DANGLING_LINE, {"id": _line_id()})
+    assert worker.check_integrity()["order lines without their order"] == 1

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         "that point at nothing (what ``pintuan check`` counts; those tables have no foreign "
         "keys) among the rows made since its last count, logging an error for each kind "
         "found; 0 = never.")
+    integrity_check_rows: int = Field(
+        default=10_000, ge=1, description="How many of the newest rows of each kind the "
+        "worker's count reads (a bug that leaves rows dangling shows in them; ``pintuan "
+        "check`` reads them all).")
     flash_ip_rate: float = Field(default=50, ge=0, description="Flash-sale buys per second "
                                  "per client IP (bursts of twice that), for all processes "
                                  "together through redis_url, else per process; 0 = off.")

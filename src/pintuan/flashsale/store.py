@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    TextClause,
     case,
     func,
     select,
@@ -213,23 +214,33 @@ def order_statuses(tx: Tx, item_id: str) -> dict[str, int]:
     return {row[0]: row[1] for row in tx.session.execute(stmt)}
 
 
-_DANGLING_ENTRIES = text("""SELECT
-  (SELECT count(*) FROM flash_orders f WHERE f.order_id >= :lo
-   AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
-  (SELECT count(*) FROM flash_orders f WHERE f.order_id >= :lo
-   AND NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
-  (SELECT count(*) FROM orders o WHERE o.id >= :lo AND o.kind = 'flashsale'
-   AND NOT EXISTS (SELECT 1 FROM flash_orders f WHERE f.order_id = o.id))""")
+def _dangling_entries(entries: str, orders: str) -> TextClause:
+    return text(f"""SELECT
+  (SELECT count(*) FROM {entries} f
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
+  (SELECT count(*) FROM {entries} f
+   WHERE NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
+  (SELECT count(*) FROM {orders} o
+   WHERE NOT EXISTS (SELECT 1 FROM flash_orders f WHERE f.order_id = o.id))""")
 
 
-def dangling_entries(session: Session, since: datetime | None = None) -> dict[str, int]:
+_ENTRIES = "SELECT order_id, item_id FROM flash_orders WHERE order_id >= :lo"
+_ORDERS = "SELECT id FROM orders WHERE id >= :lo AND kind = 'flashsale'"
+_DANGLING_ENTRIES = _dangling_entries(f"({_ENTRIES})", f"({_ORDERS})")
+_NEWEST_DANGLING_ENTRIES = _dangling_entries(f"({_ENTRIES} ORDER BY order_id DESC LIMIT :n)",
+                                             f"({_ORDERS} ORDER BY id DESC LIMIT :n)")
+
+
+def dangling_entries(session: Session, since: datetime | None = None,
+                     newest: int | None = None) -> dict[str, int]:
     """Flash-sale entries pointing at a missing order or item, and flash-sale orders without
     their entry: what foreign keys would refuse or the batch should never leave (the table
     has none, migration 0009; ``pintuan check``, and the worker every
-    ``integrity_check_minutes``). ``since``: only the orders made since then and their
-    entries, found by order id on the primary keys (all of them otherwise)."""
+    ``integrity_check_minutes``). Only the orders and entries made since ``since``, and of
+    those only the ``newest`` (default: all), found by order id on the primary keys."""
     lo = "" if since is None else lowest("ord", since)
-    row = session.execute(_DANGLING_ENTRIES, {"lo": lo}).one()
+    stmt = _DANGLING_ENTRIES if newest is None else _NEWEST_DANGLING_ENTRIES
+    row = session.execute(stmt, {"lo": lo, "n": newest}).one()
     return {"flash-sale entries without their order": int(row[0]),
             "flash-sale entries without their item": int(row[1]),
             "flash-sale orders without their entry": int(row[2])}

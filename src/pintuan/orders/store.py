@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, select, text
+from sqlalchemy import ForeignKey, Index, String, TextClause, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt
@@ -98,22 +98,30 @@ def page(tx: Tx, *, merchant_id: str, shopper_id: str | None, status: str | None
     return list(tx.session.scalars(stmt.order_by(OrderRow.id.desc()).limit(limit)))
 
 
-_DANGLING_LINES = text("""SELECT
-  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
-   AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
-  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
-   AND NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
-  (SELECT count(*) FROM order_lines l WHERE l.id >= :lo
-   AND NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
+def _dangling_lines(lines: str) -> TextClause:
+    return text(f"""SELECT
+  (SELECT count(*) FROM {lines} l
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
+  (SELECT count(*) FROM {lines} l
+   WHERE NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
+  (SELECT count(*) FROM {lines} l
+   WHERE NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
 
 
-def dangling_lines(session: Session, since: datetime | None = None) -> dict[str, int]:
+_LINES = "SELECT order_id, sku_id, stock_level_id FROM order_lines WHERE id >= :lo"
+_DANGLING_LINES = _dangling_lines(f"({_LINES})")  # flattened: PostgreSQL may hash-join
+_NEWEST_DANGLING_LINES = _dangling_lines(f"({_LINES} ORDER BY id DESC LIMIT :n)")
+
+
+def dangling_lines(session: Session, since: datetime | None = None,
+                   newest: int | None = None) -> dict[str, int]:
     """Order lines pointing at a missing order, SKU or stock level: what foreign keys would
     refuse (the table has none, migration 0009; ``pintuan check``, and the worker every
-    ``integrity_check_minutes``). ``since``: only the lines made since then, found by id
-    on the primary key (all lines otherwise)."""
+    ``integrity_check_minutes``). Only the lines made since ``since``, and of those only
+    the ``newest`` (default: all), found by id on the primary key: ids sort by time."""
     lo = "" if since is None else lowest("oln", since)
-    row = session.execute(_DANGLING_LINES, {"lo": lo}).one()
+    stmt = _DANGLING_LINES if newest is None else _NEWEST_DANGLING_LINES
+    row = session.execute(stmt, {"lo": lo, "n": newest}).one()
     return {"order lines without their order": int(row[0]),
             "order lines without their SKU": int(row[1]),
             "order lines without their stock level": int(row[2])}
