@@ -13,17 +13,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    TextClause,
     case,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt, table
 from pintuan.core.ids import lowest
+from pintuan.core.integrity import Reference, dangling
 from pintuan.core.outbox import EventRow
 from pintuan.core.tx import Tx
 from pintuan.orders.store import OrderRow
@@ -214,21 +213,13 @@ def order_statuses(tx: Tx, item_id: str) -> dict[str, int]:
     return {row[0]: row[1] for row in tx.session.execute(stmt)}
 
 
-def _dangling_entries(entries: str, orders: str) -> TextClause:
-    return text(f"""SELECT
-  (SELECT count(*) FROM {entries} f
-   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)),
-  (SELECT count(*) FROM {entries} f
-   WHERE NOT EXISTS (SELECT 1 FROM flash_items i WHERE i.id = f.item_id)),
-  (SELECT count(*) FROM {orders} o
-   WHERE NOT EXISTS (SELECT 1 FROM flash_orders f WHERE f.order_id = o.id))""")
-
-
-_ENTRIES = "SELECT order_id, item_id FROM flash_orders WHERE order_id >= :lo"
-_ORDERS = "SELECT id FROM orders WHERE id >= :lo AND kind = 'flashsale'"
-_DANGLING_ENTRIES = _dangling_entries(f"({_ENTRIES})", f"({_ORDERS})")
-_NEWEST_DANGLING_ENTRIES = _dangling_entries(f"({_ENTRIES} ORDER BY order_id DESC LIMIT :n)",
-                                             f"({_ORDERS} ORDER BY id DESC LIMIT :n)")
+_ENTRY_REFERENCES = (
+    Reference("flash-sale entries without their order", "flash_orders", "order_id",
+              "order_id", "orders"),
+    Reference("flash-sale entries without their item", "flash_orders", "order_id", "item_id",
+              "flash_items"),
+    Reference("flash-sale orders without their entry", "orders", "id", "id", "flash_orders",
+              target_key="order_id", where="kind = 'flashsale'"))
 
 
 def dangling_entries(session: Session, since: datetime | None = None,
@@ -238,9 +229,5 @@ def dangling_entries(session: Session, since: datetime | None = None,
     has none, migration 0009; ``pintuan check``, and the worker every
     ``integrity_check_minutes``). Only the orders and entries made since ``since``, and of
     those only the ``newest`` (default: all), found by order id on the primary keys."""
-    lo = "" if since is None else lowest("ord", since)
-    stmt = _DANGLING_ENTRIES if newest is None else _NEWEST_DANGLING_ENTRIES
-    row = session.execute(stmt, {"lo": lo, "n": newest}).one()
-    return {"flash-sale entries without their order": int(row[0]),
-            "flash-sale entries without their item": int(row[1]),
-            "flash-sale orders without their entry": int(row[2])}
+    return dangling(session, _ENTRY_REFERENCES, "" if since is None else lowest("ord", since),
+                    newest)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, TextClause, select, text
+from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pintuan.core.db import Base, BigInt
 from pintuan.core.ids import lowest
+from pintuan.core.integrity import Reference, dangling
 from pintuan.core.tx import Tx
 
 
@@ -98,19 +99,11 @@ def page(tx: Tx, *, merchant_id: str, shopper_id: str | None, status: str | None
     return list(tx.session.scalars(stmt.order_by(OrderRow.id.desc()).limit(limit)))
 
 
-def _dangling_lines(lines: str) -> TextClause:
-    return text(f"""SELECT
-  (SELECT count(*) FROM {lines} l
-   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)),
-  (SELECT count(*) FROM {lines} l
-   WHERE NOT EXISTS (SELECT 1 FROM skus s WHERE s.id = l.sku_id)),
-  (SELECT count(*) FROM {lines} l
-   WHERE NOT EXISTS (SELECT 1 FROM stock_levels v WHERE v.id = l.stock_level_id))""")
-
-
-_LINES = "SELECT order_id, sku_id, stock_level_id FROM order_lines WHERE id >= :lo"
-_DANGLING_LINES = _dangling_lines(f"({_LINES})")  # flattened: PostgreSQL may hash-join
-_NEWEST_DANGLING_LINES = _dangling_lines(f"({_LINES} ORDER BY id DESC LIMIT :n)")
+_LINE_REFERENCES = (
+    Reference("order lines without their order", "order_lines", "id", "order_id", "orders"),
+    Reference("order lines without their SKU", "order_lines", "id", "sku_id", "skus"),
+    Reference("order lines without their stock level", "order_lines", "id", "stock_level_id",
+              "stock_levels"))
 
 
 def dangling_lines(session: Session, since: datetime | None = None,
@@ -119,9 +112,5 @@ def dangling_lines(session: Session, since: datetime | None = None,
     refuse (the table has none, migration 0009; ``pintuan check``, and the worker every
     ``integrity_check_minutes``). Only the lines made since ``since``, and of those only
     the ``newest`` (default: all), found by id on the primary key: ids sort by time."""
-    lo = "" if since is None else lowest("oln", since)
-    stmt = _DANGLING_LINES if newest is None else _NEWEST_DANGLING_LINES
-    row = session.execute(stmt, {"lo": lo, "n": newest}).one()
-    return {"order lines without their order": int(row[0]),
-            "order lines without their SKU": int(row[1]),
-            "order lines without their stock level": int(row[2])}
+    return dangling(session, _LINE_REFERENCES, "" if since is None else lowest("oln", since),
+                    newest)
