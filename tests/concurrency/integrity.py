@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from pintuan import wiring
 from pintuan.core.db import make_engine
-from pintuan.flashsale import store as flash_store
-from pintuan.orders import store as order_store
 
 ORDERS_WITHOUT_ONE_LINE = """
 SELECT count(*) FROM orders o
@@ -23,7 +22,6 @@ def dangling(db_url: str) -> int:
     engine = make_engine(db_url)
     try:
         with Session(engine) as session:
-            found = order_store.dangling_lines(session) | flash_store.dangling_entries(session)
+            return sum(n for check in wiring.checks() for n in check(session).values())
     finally:
         engine.dispose()
-    return sum(found.values())
