@@ -33,6 +33,9 @@ def test_statements_share_the_connections_cursor(engine: Engine) -> None:
         assert driver_rows(session, "CREATE TEMP TABLE t (x int)", {}) == []
         assert driver_rows(session, "INSERT INTO t VALUES (%(x)s)", {"x": 5}) == []
         assert driver_rows(session, "SELECT x FROM t", {}) == [(5,)]
+        assert driver_rows(session, "SELECT x FROM t WHERE x > 9", {}) == []
+        assert driver_rows(session, "INSERT INTO t VALUES (6) RETURNING x", {}) == [(6,)]
+        assert driver_rows(session, "UPDATE t SET x = x + 1", {}) == []
         assert _cursor(session) is first
     with Session(engine) as session, session.begin():  # the pool's one connection again
         assert driver_rows(session, "SELECT 7", {}) == [(7,)]
