@@ -154,3 +154,12 @@ def test_a_client_gone_before_its_body_arrived_gets_nothing_and_logs_nothing(h, 
     asyncio.run(buy_api.front_door(scope, receive, send))
     assert sent == []
     assert "unhandled" not in caplog.text
+
+
+def test_the_buy_reads_the_first_of_each_header_it_knows():
+    """As ``Request.headers.get`` would: the first value of a repeated header, None for an
+    absent one, names compared as the server sends them (lower case)."""
+    scope = {"headers": [(b"authorization", b"Bearer a"), (b"x-other", b"1"),
+                         (b"authorization", b"Bearer b"), (b"cookie", b"pt_ref=v\xe9"),
+                         (b"flash-ticket", b"t")]}
+    assert buy_api._headers(scope) == ["Bearer a", None, None, "t", "pt_ref=v\xe9"]

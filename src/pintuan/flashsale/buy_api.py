@@ -63,13 +63,30 @@ def room_of(request: Request) -> WaitingRoom:
     return found
 
 
-def _token(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def _token(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("send 'Authorization: Bearer <token>'", code="missing_credentials")
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("invalid or expired shopper token", code="invalid_shopper_token")
     return token
+
+
+# the headers a buy reads, by their index in ``_headers``'s answer
+_READ = {b"authorization": 0, b"content-length": 1, b"idempotency-key": 2, b"flash-ticket": 3,
+         b"cookie": 4}
+
+
+def _headers(scope: Scope) -> list[str | None]:
+    """The values of the headers in ``_READ`` (the first of each, as Starlette's
+    ``Headers.get``), in one pass over the request's headers: ``Request.headers`` builds a
+    mapping and each lookup walks it again (~12 us per buy against ~1)."""
+    found: list[str | None] = [None] * len(_READ)
+    for name, value in scope["headers"]:
+        i = _READ.get(name)
+        if i is not None and found[i] is None:
+            found[i] = value.decode("latin-1")
+    return found
 
 
 def limits_of(request: Request) -> RateLimits:
@@ -81,10 +98,10 @@ def limits_of(request: Request) -> RateLimits:
     return found
 
 
-async def _body(request: Request) -> bytes:
-    """The body, refused (413) beyond ``MAX_BODY`` bytes before more of it is read: a crowd
-    endpoint must not buffer whatever a client chooses to send."""
-    declared = request.headers.get("content-length", "")
+async def _body(request: Request, declared: str) -> bytes:
+    """The body, refused (413) beyond ``MAX_BODY`` bytes (or a ``declared`` Content-Length
+    beyond it) before more of it is read: a crowd endpoint must not buffer whatever a client
+    chooses to send."""
     too_large = TooLarge(f"a buy's body is at most {MAX_BODY} bytes")
     if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
         raise too_large
@@ -140,13 +157,13 @@ async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
 
 async def buy(request: Request) -> tuple[int, dict[str, Any]]:
     room = room_of(request)
+    authorization, length, key, ticket, cookie = _headers(request.scope)
     try:
-        token_hash = digest(_token(request))
-        await limits_of(request).check(
-            request.client.host if request.client is not None else "?", token_hash)
-        raw = await _body(request)
+        token_hash = digest(_token(authorization))
+        client = request.scope.get("client")
+        await limits_of(request).check(client[0] if client else "?", token_hash)
+        raw = await _body(request, length or "")
         item_id, quantity, ref = _parse(raw)
-        key = request.headers.get("idempotency-key")
         if key is not None and not 1 <= len(key) <= 255:
             raise ValidationFailed("Idempotency-Key must be 1-255 characters",
                                    code="bad_idempotency_key")
@@ -154,10 +171,9 @@ async def buy(request: Request) -> tuple[int, dict[str, Any]]:
     except DomainError as exc:
         return exc.status, exc.problem()
     fp = "" if key is None else idempotency.fingerprint("POST", PATH, raw)
-    context = order_context(request, ref=ref)
+    context = order_context(request, ref=ref) if ref or cookie else None
     status, body = await room.buy(facts, BuyRequest(token_hash, quantity, key, fp,
-                                                    context or None),
-                                  request.headers.get("flash-ticket"))
+                                                    context or None), ticket)
     return status, dict(body)
 
 
