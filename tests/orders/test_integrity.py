@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -17,6 +17,8 @@ from pintuan import migrate
 from pintuan.cli import app
 from pintuan.core.db import make_engine
 from pintuan.core.ids import new_id
+from pintuan.core.timers import TimerRow
+from pintuan.core.worker import INTEGRITY_TIMER
 from pintuan.flashsale import store as flash_store
 from pintuan.orders import store as order_store
 from tests import factories as f
@@ -105,27 +107,71 @@ def test_a_window_counts_only_the_rows_made_since_its_start(h):
         assert newest == [1, 1, 2]
 
 
+def _integrity_timers(h) -> list[tuple[str, datetime]]:
+    with h.c.db.read() as session:
+        return [(r.ref, r.due_at) for r in session.scalars(
+            select(TimerRow).where(TimerRow.kind == INTEGRITY_TIMER))]
+
+
 def test_the_worker_counts_the_new_rows_when_due_and_logs_what_it_finds(h, caplog):
-    worker = replace(h.c.worker, _next_check=None, _checked_from=None)
-    assert set(worker.check_integrity().values()) == {0}
+    worker = replace(h.c.worker, _next_look=None)
+    with caplog.at_level(logging.ERROR, logger="pintuan.worker"):
+        worker.run_once()  # schedules the first count, due now, and runs it: nothing found
+        assert "integrity" not in caplog.text
+        ((window, due),) = _integrity_timers(h)
+        assert due == h.clock.now() + timedelta(minutes=10)
+        assert datetime.fromisoformat(window) < datetime.now(UTC) - timedelta(minutes=4)
+        with h.c.db.write() as session:
+            session.execute(DANGLING_LINE, {"id": _line_id()})
+            session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})  # before the window
+        worker.run_once()
+        assert "integrity" not in caplog.text  # not due for ten minutes
+        h.clock.advance(minutes=10)
+        worker.run_once()
+    assert caplog.text.count("integrity: 1 order lines without their order") == 1
+    ((next_window, _),) = _integrity_timers(h)
+    assert next_window > window
+
+
+def test_processes_share_one_count(h, caplog):
+    """Each process looks for the count's timer; the first schedules it, the one that claims
+    it counts, and every later count is scheduled by the one before: one log line for all."""
+    workers = [replace(h.c.worker, _next_look=None) for _ in range(3)]
     with h.c.db.write() as session:
         session.execute(DANGLING_LINE, {"id": _line_id()})
-        session.execute(DANGLING_LINE, {"id": _line_id(hours_ago=2)})  # before any window
-    assert worker.check_integrity() == {}  # not due for ten minutes
-    h.clock.advance(minutes=10)
     with caplog.at_level(logging.ERROR, logger="pintuan.worker"):
-        found = worker.check_integrity()
-    assert found["order lines without their order"] == 1
-    assert "integrity: 1 order lines without their order" in caplog.text
-    off = replace(worker, settings=h.c.settings.model_copy(
-        update={"integrity_check_minutes": 0}), _next_check=None)
-    assert off.check_integrity() == {}
+        for _ in range(2):
+            for worker in workers:
+                worker.run_once()
+            assert len(_integrity_timers(h)) == 1
+            h.clock.advance(minutes=10)
+    assert caplog.text.count("integrity: 1 order lines without their order") == 2
 
 
-def test_the_worker_reads_only_the_newest_rows(h):
+def test_a_chain_ended_by_a_process_with_the_count_off_starts_again(h):
+    off = replace(h.c.worker, settings=h.c.settings.model_copy(
+        update={"integrity_check_minutes": 0}), _next_look=None)
+    off.run_once()
+    assert _integrity_timers(h) == []  # off: never scheduled
+    on = replace(h.c.worker, _next_look=None)
+    on.run_once()
+    with h.c.db.write() as session:  # the chain's next count, claimed by the process with it off
+        session.execute(update(TimerRow).where(TimerRow.kind == INTEGRITY_TIMER)
+                        .values(due_at=h.clock.now()))
+    off.run_once()
+    assert _integrity_timers(h) == []
+    assert on.keep_integrity_counted() is False  # looked ten minutes ago
+    h.clock.advance(minutes=10)
+    assert on.keep_integrity_counted() is True
+    assert [ref for ref, _ in _integrity_timers(h)] == ["first"]
+
+
+def test_the_worker_reads_only_the_newest_rows(h, caplog):
     worker = replace(h.c.worker, settings=h.c.settings.model_copy(
-        update={"integrity_check_rows": 1}), _next_check=None, _checked_from=None)
+        update={"integrity_check_rows": 1}), _next_look=None)
     with h.c.db.write() as session:
         for _ in range(3):
             session.execute(DANGLING_LINE, {"id": _line_id()})
-    assert worker.check_integrity()["order lines without their order"] == 1
+    with caplog.at_level(logging.ERROR, logger="pintuan.worker"):
+        worker.run_once()
+    assert "integrity: 1 order lines without their order among the newest 1 rows" in caplog.text

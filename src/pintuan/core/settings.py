@@ -28,10 +28,10 @@ class Settings(BaseSettings):
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     purge_interval_seconds: float = Field(default=600, gt=0)
     integrity_check_minutes: float = Field(
-        default=10, ge=0, description="How often the worker counts the order detail rows "
-        "that point at nothing (what ``pintuan check`` counts; those tables have no foreign "
-        "keys) among the rows made since its last count, logging an error for each kind "
-        "found; 0 = never.")
+        default=10, ge=0, description="How often a worker (one, however many processes run) "
+        "counts the order detail rows that point at nothing (what ``pintuan check`` counts; "
+        "those tables have no foreign keys) among the rows made since the last count, "
+        "logging an error for each kind found; 0 = never.")
     integrity_check_rows: int = Field(
         default=10_000, ge=1, description="How many of the newest rows of each kind the "
         "worker's count reads (a bug that leaves rows dangling shows in them; ``pintuan "

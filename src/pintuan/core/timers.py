@@ -82,5 +82,10 @@ def retry_later(tx: Tx, *, timer_id: str, error: str) -> None:
     timer.due_at = tx.now() + timedelta(seconds=min(2**timer.attempts, 300))
 
 
+def scheduled(tx: Tx, *, kind: str) -> bool:
+    """Whether any timer of this kind is scheduled."""
+    return tx.session.scalar(select(TimerRow.id).where(TimerRow.kind == kind).limit(1)) is not None
+
+
 def pending(tx: Tx, *, kind: str, ref: str) -> TimerRow | None:
     return tx.session.scalar(select(TimerRow).where(TimerRow.kind == kind, TimerRow.ref == ref))

@@ -32,9 +32,13 @@ BUSY_PASS = 100
 TRICKLE_WAIT = 0.25
 # the integrity count's window starts this long before the last count started (a transaction
 # committing later than that after it made its ids escapes the counts), at first this long
-# before the worker's first count
+# before the first count
 CHECK_OVERLAP = timedelta(minutes=5)
 CHECK_LOOKBACK = timedelta(hours=1)
+# the integrity count is a timer: its ref is the start of the window it counts ("first" for
+# the first count), the count schedules the next
+INTEGRITY_TIMER = "integrity.count"
+FIRST_COUNT = "first"
 EventConsumer = Callable[[Tx, list[Event]], None]
 
 
@@ -64,8 +68,10 @@ class Worker:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _next_purge: datetime | None = None
-    _next_check: datetime | None = None
-    _checked_from: datetime | None = None
+    _next_look: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.timer_handlers = {**self.timer_handlers, INTEGRITY_TIMER: self.count_integrity}
 
     def tx(self, session: object) -> Tx:
         return Tx(session=session, clock=self.clock, settings=self.settings)  # type: ignore[arg-type]
@@ -122,33 +128,49 @@ class Worker:
         with self.db.write() as session:
             return idempotency.purge(self.tx(session), older_than=cutoff)
 
-    def check_integrity(self) -> dict[str, int]:
-        """Every ``integrity_check_minutes``: the checks over the newest
-        ``integrity_check_rows`` of each kind made since the last count (see
-        ``CHECK_OVERLAP``), an error logged for each kind found; what was found (nothing
-        when not due). A bug that leaves rows dangling shows in the newest ones; counting
-        all of a flash sale's rows cost ~10-15 us a row on PostgreSQL (half a minute or
-        more of database CPU for ten minutes at 5,000 orders/s; 10,000 rows: ~50 ms;
-        ``pintuan check`` counts them all). The rows are found by id on primary keys.
-        The window is in the system's time, which ids carry (``ids.new_id``); the schedule
-        in the clock's."""
-        every, now = self.settings.integrity_check_minutes, self.clock.now()
-        due = self._next_check is None or now >= self._next_check
-        if not every or not self.checks or not due:
-            return {}
+    def count_integrity(self, tx: Tx, ref: str) -> None:
+        """The integrity count, a timer's handler: the checks over the newest
+        ``integrity_check_rows`` of each kind made since the window's start (``ref``; see
+        ``CHECK_OVERLAP``), an error logged for each kind found, and the next count
+        scheduled ``integrity_check_minutes`` later (none at 0). One timer for all the
+        processes: whichever claims it counts, once. A bug that leaves rows dangling shows
+        in the newest ones; counting all of a flash sale's rows cost ~10-15 us a row on
+        PostgreSQL (half a minute or more of database CPU for ten minutes at 5,000
+        orders/s; 10,000 rows: ~50 ms; ``pintuan check`` counts them all). The rows are
+        found by id on primary keys. The window is in the system's time, which ids carry
+        (``ids.new_id``); the schedule in the clock's."""
         started = datetime.now(UTC)
-        since = self._checked_from or started - CHECK_LOOKBACK
-        with self.db.read() as session:
-            found = {kind: n for check in self.checks for kind, n in
-                     check(session, since, self.settings.integrity_check_rows).items()}
-        for kind, count in found.items():
-            if count:
-                log.error("integrity: %d %s among the newest %d rows made since %s; "
-                          "`pintuan check` counts them in the whole database", count, kind,
-                          self.settings.integrity_check_rows, since.isoformat())
-        self._checked_from = started - CHECK_OVERLAP
-        self._next_check = now + timedelta(minutes=every)
-        return found
+        since = (started - CHECK_LOOKBACK if ref == FIRST_COUNT
+                 else datetime.fromisoformat(ref))
+        newest = self.settings.integrity_check_rows
+        for check in self.checks:
+            for kind, count in check(tx.session, since, newest).items():
+                if count:
+                    log.error("integrity: %d %s among the newest %d rows made since %s; "
+                              "`pintuan check` counts them in the whole database", count,
+                              kind, newest, since.isoformat())
+        every = self.settings.integrity_check_minutes
+        if every:
+            timers.schedule(tx, kind=INTEGRITY_TIMER,
+                            ref=(started - CHECK_OVERLAP).isoformat(),
+                            due_at=tx.now() + timedelta(minutes=every))
+
+    def keep_integrity_counted(self) -> bool:
+        """Every ``integrity_check_minutes`` (in each process): if no integrity count is
+        scheduled (a new database, or a process with the count off ended the chain),
+        schedule the first, due now; whether it did. Processes starting together schedule
+        the same timer (the first count's ref), so there is one."""
+        every, now = self.settings.integrity_check_minutes, self.clock.now()
+        if not every or not self.checks or (self._next_look is not None
+                                            and now < self._next_look):
+            return False
+        self._next_look = now + timedelta(minutes=every)
+        with self.db.write() as session:
+            tx = self.tx(session)
+            if timers.scheduled(tx, kind=INTEGRITY_TIMER):
+                return False
+            timers.schedule(tx, kind=INTEGRITY_TIMER, ref=FIRST_COUNT, due_at=now)
+            return True
 
     def work_waiting(self) -> bool:
         """Whether a timer is due, an event queued or a delivery due, asked in one
@@ -160,12 +182,11 @@ class Worker:
 
     def run_once(self) -> int:
         """One pass over the queues and housekeeping; how much work it did."""
+        self.keep_integrity_counted()
         done = 0
         if self.work_waiting():
             done = self.run_timers() + self.dispatch_events() + self.send_deliveries()
-        done += self.purge_expired()
-        self.check_integrity()
-        return done
+        return done + self.purge_expired()
 
     def drain(self, rounds: int = 20) -> None:
         """Run passes until there is nothing left to do (tests, and the CLI's demo)."""
