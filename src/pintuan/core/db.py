@@ -2,7 +2,8 @@
 
 A request (or a timer, or a job) opens one unit of work, which commits once at its end.
 Services never commit. On SQLite a writing unit starts with ``BEGIN IMMEDIATE`` so writers
-queue for the file lock at the start instead of failing half-way; readers use a deferred
+queue for the file lock at the start instead of failing half-way (and, in a database file,
+wait for their turn in the kernel: ``WriterLockedConnection``); readers use a deferred
 ``BEGIN`` and see a WAL snapshot.
 """
 
