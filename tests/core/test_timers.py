@@ -25,3 +25,19 @@ def test_scheduling_again_moves_the_one_timer(h):
         assert due.ref == "r-2"
         timers.finish(tx, due.id)
         assert timers.claim_due(tx) is None
+
+
+def test_schedule_unless_any_adds_a_timer_only_to_an_empty_kind(h):
+    now = h.clock.now()
+    with h.c.db.write() as session:
+        tx = h.c.tx(session)
+        assert timers.schedule_unless_any(tx, kind="test.chain", ref="first", due_at=now)
+        assert not timers.schedule_unless_any(tx, kind="test.chain", ref="first", due_at=now)
+        timers.schedule(tx, kind="test.chain", ref="next", due_at=now + timedelta(minutes=5))
+        timers.cancel(tx, kind="test.chain", ref="first")
+        assert not timers.schedule_unless_any(tx, kind="test.chain", ref="first", due_at=now)
+        assert timers.schedule_unless_any(tx, kind="test.other", ref="first", due_at=now)
+        found = timers.pending(tx, kind="test.chain", ref="next")
+        assert found is not None
+        assert found.due_at == now + timedelta(minutes=5)
+        assert timers.pending(tx, kind="test.chain", ref="first") is None

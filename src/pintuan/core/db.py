@@ -19,7 +19,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from psycopg import pq
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, Table, Update, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    Update,
+    create_engine,
+    event,
+    literal,
+    select,
+)
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -246,13 +258,19 @@ def _insert(session: Session, table: Any) -> Any:
     return sqlite_insert(table)
 
 
-def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
+def insert_ignore(session: Session, table: Any, values: dict[str, Any], *,
+                  unless: ColumnElement[bool] | None = None) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on either backend; True when a row was inserted.
+    With ``unless``, not when it holds either, decided in the same statement.
 
     On PostgreSQL a concurrent insert of the same key waits for the other transaction and
     then does nothing, so the caller can read the winner's row afterwards.
     """
-    stmt = _insert(session, table).values(**values).on_conflict_do_nothing()
+    if unless is None:
+        stmt = _insert(session, table).values(**values).on_conflict_do_nothing()
+    else:
+        row = select(*(literal(v, table.c[k].type) for k, v in values.items())).where(~unless)
+        stmt = _insert(session, table).from_select(list(values), row).on_conflict_do_nothing()
     key = next(iter(table.primary_key.columns))
     return session.execute(stmt.returning(key)).first() is not None
 

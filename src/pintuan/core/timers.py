@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, ScalarSelect, String, delete, select
+from sqlalchemy import Index, ScalarSelect, String, delete, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pintuan.core.db import Base, table, upsert
+from pintuan.core.db import Base, insert_ignore, table, upsert
 from pintuan.core.ids import new_id
 from pintuan.core.tx import Tx
 
@@ -82,9 +82,13 @@ def retry_later(tx: Tx, *, timer_id: str, error: str) -> None:
     timer.due_at = tx.now() + timedelta(seconds=min(2**timer.attempts, 300))
 
 
-def scheduled(tx: Tx, *, kind: str) -> bool:
-    """Whether any timer of this kind is scheduled."""
-    return tx.session.scalar(select(TimerRow.id).where(TimerRow.kind == kind).limit(1)) is not None
+def schedule_unless_any(tx: Tx, *, kind: str, ref: str, due_at: datetime) -> bool:
+    """Schedule the timer of this kind for ref unless a timer of the kind is scheduled,
+    decided in the statement that inserts it (two callers at once schedule one; a caller
+    never adds one after another's was handled and replaced by the next); whether it did."""
+    return insert_ignore(tx.session, table(TimerRow), {
+        "id": new_id("tmr"), "kind": kind, "ref": ref, "due_at": due_at, "attempts": 0},
+        unless=exists().where(TimerRow.kind == kind))
 
 
 def pending(tx: Tx, *, kind: str, ref: str) -> TimerRow | None:

@@ -158,19 +158,16 @@ class Worker:
     def keep_integrity_counted(self) -> bool:
         """Every ``integrity_check_minutes`` (in each process): if no integrity count is
         scheduled (a new database, or a process with the count off ended the chain),
-        schedule the first, due now; whether it did. Processes starting together schedule
-        the same timer (the first count's ref), so there is one."""
+        schedule the first, due now; whether it did. Decided in one statement, so however
+        many processes ask at once, there is one chain."""
         every, now = self.settings.integrity_check_minutes, self.clock.now()
         if not every or not self.checks or (self._next_look is not None
                                             and now < self._next_look):
             return False
         self._next_look = now + timedelta(minutes=every)
         with self.db.write() as session:
-            tx = self.tx(session)
-            if timers.scheduled(tx, kind=INTEGRITY_TIMER):
-                return False
-            timers.schedule(tx, kind=INTEGRITY_TIMER, ref=FIRST_COUNT, due_at=now)
-            return True
+            return timers.schedule_unless_any(self.tx(session), kind=INTEGRITY_TIMER,
+                                              ref=FIRST_COUNT, due_at=now)
 
     def work_waiting(self) -> bool:
         """Whether a timer is due, an event queued or a delivery due, asked in one
